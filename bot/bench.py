@@ -1,0 +1,115 @@
+"""`beslutningsbot bench`: search quality and speed, printed as figures.
+
+Quality is the share of a question file answered right (by the modes of
+`knowledge.evaluate`), over the sample minutes alone and again with synthetic minutes
+mixed in. Speed and memory are measured in a fresh child process that only loads the
+stored index and answers questions, so the figures are those of a serving process, not
+of the process that just built the index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from knowledge import evaluate, synthetic
+from knowledge.index import Index
+from knowledge.indexer import build_index
+from knowledge.paths import SAMPLES_DIR
+
+DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
+
+
+def _quality(index: Index, questions: list[dict]) -> tuple[int, list[str]]:
+    checks = evaluate.run(index, questions)
+    wrong = [f"{c.question.get('id', '?')} {c.question['q']!r} -> {c.got[:3]}" for c in checks if not c.ok]
+    return sum(c.ok for c in checks), wrong
+
+
+def measure(store: str, questions_path: str, queries: int) -> None:
+    """Child process: load time, memory, quality and latency of one stored index, as JSON."""
+    started = time.perf_counter()
+    index = Index.open(Path(store))
+    index.lookup("opvarmning")  # builds the lazy tables a first real question would
+    load = time.perf_counter() - started
+    questions = evaluate.load(Path(questions_path))
+    right, wrong = _quality(index, questions)
+    texts = [q["q"] for q in questions]
+    latencies = []
+    for number in range(queries):
+        began = time.perf_counter()
+        index.lookup(texts[number % len(texts)])
+        latencies.append((time.perf_counter() - began) * 1000)
+    latencies.sort()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "load_s": load, "rss_mb": rss_mb, "right": right, "wrong": wrong,
+        "p50": statistics.median(latencies),
+        "p95": latencies[int(len(latencies) * 0.95) - 1],
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+        "items": len(index.items),
+    }))
+
+
+def _child(store: Path, questions: Path, queries: int) -> dict:
+    code = f"from bot.bench import measure; measure({str(store)!r}, {str(questions)!r}, {queries})"
+    output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def _print_run(label: str, figures: dict, total: int) -> None:
+    print(f"{label}: {figures['items']} items")
+    print(f"  right:        {figures['right']}/{total} ({100 * figures['right'] / total:.1f} %)")
+    for line in figures["wrong"]:
+        print(f"    wrong: {line}")
+    print(f"  load:         {figures['load_s']:.2f} s")
+    print(f"  memory (RSS): {figures['rss_mb']:.0f} MB")
+    print(f"  query ms:     p50 {figures['p50']:.2f}  p95 {figures['p95']:.2f}  p99 {figures['p99']:.2f}")
+
+
+def calibrate(index: Index, paths: list[Path]) -> None:
+    """Coverage of the first hit for each question: the data behind MIN_COVERAGE."""
+    for path in paths:
+        for question in evaluate.load(path):
+            result = index.lookup(question["q"])
+            print(f"{question['mode']:12s} {result.coverage:.2f} {result.kind:8s} {question['q']}")
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    questions_path = args.questions or DEFAULT_QUESTIONS
+    questions = evaluate.load(questions_path)
+    with tempfile.TemporaryDirectory(prefix="beslutningsbot-bench-") as folder:
+        work = Path(folder)
+        store = work / "samples" / "index.json"
+        build_index([SAMPLES_DIR], store)
+        if args.calibrate:
+            extra = [questions_path, DEFAULT_QUESTIONS.parent / "calibration_none.jsonl"]
+            calibrate(Index.open(store), [p for p in extra if p.exists()])
+            return 0
+        print(f"questions: {questions_path} ({len(questions)})")
+        _print_run("samples", _child(store, questions_path, args.queries), len(questions))
+        if args.synthetic <= 0:
+            return 0
+        texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES_DIR.glob("*.txt"))]
+        synthetic_dir = work / "synthetic"
+        started = time.perf_counter()
+        written = synthetic.write(synthetic_dir, args.synthetic, texts, before=date(2024, 3, 1))
+        generated = time.perf_counter() - started
+        big = work / "big" / "index.json"
+        started = time.perf_counter()
+        report = build_index([SAMPLES_DIR, synthetic_dir], big)
+        seconds = time.perf_counter() - started
+        print(f"synthetic: {written} items in {generated:.1f} s (written as {written // synthetic.ITEMS_PER_MEETING} files)")
+        print(f"indexing:  {report.items} items in {seconds:.1f} s = {report.items / seconds:.0f} items/s")
+        size = sum(p.stat().st_size for p in big.parent.iterdir()) / 1e6
+        print(f"index on disk: {size:.0f} MB")
+        _print_run(f"samples + {written} synthetic", _child(big, questions_path, args.queries), len(questions))
+    return 0

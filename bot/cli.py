@@ -1,0 +1,128 @@
+"""The `beslutningsbot` command line: one entry point, one subcommand per job.
+
+    beslutningsbot index [PATH ...]     build the index (default: the minutes folder or samples)
+    beslutningsbot ask "QUESTION"       answer one question, as text or --json
+    beslutningsbot chat                 a console chat over the same handlers as Teams and Webex
+    beslutningsbot bench                the search benchmark
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError
+from handlers.answer import answer_reply
+from handlers.report import index_summary, index_unavailable, indexing_failed
+from knowledge import open_index
+from knowledge.errors import IndexUnavailable, IndexingFailed
+from knowledge.index import Index
+from knowledge.indexer import build_index
+
+log = logging.getLogger("beslutningsbot")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.load()
+    except SettingsError as error:
+        print(f"Fejl i indstillingerne: {error}", file=sys.stderr)
+        raise SystemExit(2) from error
+
+
+def _open(settings: Settings) -> Index:
+    try:
+        return open_index(settings.store_path, sources=settings.sources)
+    except IndexingFailed as error:
+        print(indexing_failed(error), file=sys.stderr)
+        raise SystemExit(1) from error
+    except IndexUnavailable as error:
+        print(index_unavailable(error), file=sys.stderr)
+        raise SystemExit(1) from error
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    settings = _settings()
+    paths = [Path(p) for p in args.paths] or settings.sources
+    bar = tqdm(total=0, unit="fil", file=sys.stderr, disable=args.quiet or None)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.set_postfix_str(name[:40])
+        bar.update(done - bar.n)
+
+    try:
+        report = build_index(paths, settings.store_path, progress=progress)
+    except IndexingFailed as error:
+        bar.close()
+        print(indexing_failed(error), file=sys.stderr)
+        return 1
+    bar.close()
+    print(index_summary(report))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings = _settings()
+    index = _open(settings)
+    question = " ".join(args.question)
+    if args.json:
+        hits = index.search(question, limit=args.limit)
+        print(json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2))
+        return 0
+    print(answer_reply(index.lookup(question, limit=args.limit)).text)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return run_console(_settings())
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.bench import run_bench
+
+    return run_bench(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="beslutningsbot", description="Slå direktionens beslutninger op.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="build the index from minutes files")
+    index.add_argument("paths", nargs="*", help="folders or files (default: BESLUTNINGSBOT_MINUTES_DIR or the samples)")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.set_defaults(run=cmd_index)
+
+    ask = commands.add_parser("ask", help="answer one question")
+    ask.add_argument("question", nargs="+")
+    ask.add_argument("--json", action="store_true", help="print the ranked hits as JSON")
+    ask.add_argument("--limit", type=int, default=5)
+    ask.set_defaults(run=cmd_ask)
+
+    chat = commands.add_parser("chat", help="chat with the bot in the console")
+    chat.set_defaults(run=cmd_chat)
+
+    bench = commands.add_parser("bench", help="measure search quality and speed")
+    bench.add_argument("--questions", type=Path, default=None, help="question file (default: tests/data/questions.jsonl)")
+    bench.add_argument("--synthetic", type=int, default=100_000, help="synthetic items mixed in (0: none)")
+    bench.add_argument("--queries", type=int, default=2000, help="timed queries for the latency figures")
+    bench.add_argument("--calibrate", action="store_true", help="print the coverage of first hits (threshold data)")
+    bench.set_defaults(run=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

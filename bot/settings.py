@@ -1,0 +1,124 @@
+"""The bot's settings: one frozen dataclass, read once from the environment and `.env`.
+
+Every field has a default and a help line; `Settings.table()` prints them for the README
+and `--help`. Secrets (the app password, the Webex token and webhook secret) come only
+from the environment and are never shown: `repr()` masks them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+
+from dotenv import dotenv_values
+
+from knowledge.paths import SAMPLES_DIR, default_data_dir
+
+
+class SettingsError(ValueError):
+    """An inconsistent or invalid set of settings; the message says what to fix."""
+
+
+def _setting(env: str, default, help: str, secret: bool = False):
+    return field(default=default, metadata={"env": env, "help": help, "secret": secret})
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_id: str = _setting("MicrosoftAppId", "", "Teams: the Azure Bot's app id. Empty turns Teams authentication off (local use only).")
+    app_password: str = _setting("MicrosoftAppPassword", "", "Teams: the app's client secret.", secret=True)
+    app_type: str = _setting("MicrosoftAppType", "SingleTenant", "Teams: SingleTenant, MultiTenant or UserAssignedMSI.")
+    app_tenant_id: str = _setting("MicrosoftAppTenantId", "", "Teams: the tenant id (required for SingleTenant).")
+    webex_token: str = _setting("WEBEX_BOT_TOKEN", "", "Webex: the bot's access token. Empty turns Webex off.", secret=True)
+    webex_secret: str = _setting("WEBEX_WEBHOOK_SECRET", "", "Webex: the webhook secret that signs X-Spark-Signature.", secret=True)
+    webex_api_url: str = _setting("WEBEX_API_URL", "https://webexapis.com/v1", "Webex: the REST API base URL.")
+    host: str = _setting("BESLUTNINGSBOT_HOST", "0.0.0.0", "Address the server listens on.")
+    port: int = _setting("BESLUTNINGSBOT_PORT", 3978, "Port the server listens on.")
+    data_dir: Path = _setting("BESLUTNINGSBOT_DATA_DIR", None, "Folder for the index and the bot's state (default: ~/.local/share/beslutningsbot).")
+    minutes_dir: Path | None = _setting("BESLUTNINGSBOT_MINUTES_DIR", None, "Folder of minutes to index (PDF, DOCX, HTML, TXT, MD). Default: the bundled sample minutes.")
+    admins: tuple[str, ...] = _setting("BESLUTNINGSBOT_ADMINS", (), "Comma-separated admin ids: Teams AAD object ids, Webex person ids or e-mail addresses.")
+    digest: str = _setting("BESLUTNINGSBOT_DIGEST", "mon 08:00", "When the weekly digest goes out (Europe/Copenhagen), or 'off'.")
+    log_level: str = _setting("BESLUTNINGSBOT_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
+
+    def __post_init__(self) -> None:
+        if self.data_dir is None:
+            object.__setattr__(self, "data_dir", default_data_dir())
+
+    def __repr__(self) -> str:
+        shown = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.metadata.get("secret") and value:
+                value = "***"
+            shown.append(f"{item.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "index.json"
+
+    @property
+    def sources(self) -> list[Path]:
+        return [self.minutes_dir or SAMPLES_DIR]
+
+    @classmethod
+    def table(cls) -> list[tuple[str, str, str]]:
+        """(variable, default, help) for every setting."""
+        rows = []
+        for item in fields(cls):
+            default = item.default
+            shown = "" if default in ("", None, ()) else str(default)
+            rows.append((item.metadata["env"], shown, item.metadata["help"]))
+        return rows
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> "Settings":
+        """Settings from `environ` (default: the process environment) over a `.env` file.
+
+        Raises SettingsError with a clear message when a value is invalid or the set is
+        inconsistent.
+        """
+        values: dict[str, str] = {}
+        if env_file is not None and env_file.is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        kwargs = {}
+        for item in fields(cls):
+            raw = values.get(item.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            kwargs[item.name] = _convert(item.name, item.metadata["env"], raw.strip())
+        settings = cls(**kwargs)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.webex_token and not self.webex_secret:
+            raise SettingsError("WEBEX_BOT_TOKEN is set but WEBEX_WEBHOOK_SECRET is not: every webhook must be verified.")
+        if self.app_type not in ("SingleTenant", "MultiTenant", "UserAssignedMSI"):
+            raise SettingsError(f"MicrosoftAppType must be SingleTenant, MultiTenant or UserAssignedMSI, not {self.app_type!r}.")
+        if self.app_id and self.app_type == "SingleTenant" and not self.app_tenant_id:
+            raise SettingsError("MicrosoftAppType is SingleTenant but MicrosoftAppTenantId is empty.")
+        if self.app_id and self.app_type != "UserAssignedMSI" and not self.app_password:
+            raise SettingsError("MicrosoftAppId is set but MicrosoftAppPassword is empty.")
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"BESLUTNINGSBOT_PORT must be between 1 and 65535, not {self.port}.")
+        if self.minutes_dir is not None and not self.minutes_dir.is_dir():
+            raise SettingsError(f"BESLUTNINGSBOT_MINUTES_DIR is not a folder: {self.minutes_dir}")
+        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingsError(f"BESLUTNINGSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}.")
+
+
+def _convert(name: str, env: str, raw: str):
+    if name == "port":
+        try:
+            return int(raw)
+        except ValueError as error:
+            raise SettingsError(f"{env} must be a whole number, not {raw!r}.") from error
+    if name in ("data_dir", "minutes_dir"):
+        return Path(raw).expanduser()
+    if name == "admins":
+        return tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+    return raw

@@ -1,0 +1,41 @@
+"""The channel-neutral messages: what comes in from any chat and what goes back.
+
+Teams, Webex and the console translate to and from these two shapes in `bot/`; the
+conversation in `handlers/` only ever sees them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a person: the text with any mention of the bot already removed."""
+
+    text: str
+    sender_id: str = "console"
+    sender_name: str = ""
+    direct: bool = True
+    channel: str = "console"
+    conversation_id: str = "console"
+    sender_email: str = ""
+
+
+@dataclass
+class Reply:
+    """The answer: plain text, the same as markdown, and optional card data.
+
+    `card` is channel-neutral data (see `handlers.answer.card_data`); each channel turns it
+    into its own card format or ignores it.
+    """
+
+    text: str
+    markdown: str = ""
+    card: dict[str, Any] | None = None
+    extra: list["Reply"] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.markdown:
+            self.markdown = self.text

@@ -1,0 +1,76 @@
+"""Every Danish sentence the bot says, in one place, so it can be read and corrected together.
+
+Templates use `str.format` fields. Code elsewhere picks a text by name; it never writes
+Danish itself.
+"""
+
+from __future__ import annotations
+
+DECIDED = "{body} besluttede {date}"
+ITEM_LINE = "Punkt {number}: {title}"
+CASE_LINE = "Sag {case}"
+NO_DECISION = "Der er ikke ført nogen beslutning til referat."
+CLOSED_TITLE = "Lukket: {title}"
+CLOSED_EMPTY_TITLE = "Lukket punkt"
+CLOSED_NOTE = "Punktet er lukket. Indholdet kan ikke vises."
+HISTORY_HEADING = "Tidligere behandling"
+HISTORY_LINE = "{body}, {date}{item}: {text}"
+HISTORY_ITEM = ", punkt {item}"
+SEE_ALSO = "Se også"
+WHEN_ANSWER = "Det blev behandlet på {body}s møde {date}."
+CASE_HEADING = "Sag {case} er behandlet {count} gang(e), nyeste først:"
+MEETING_HEADING = "{body}s møde {date}{details}:"
+MEETING_DETAILS = " (kl. {time}, {place})"
+NONE_FOUND = "Jeg fandt intet i referaterne, der svarer på »{topic}«."
+NONE_IN_PERIOD = "Jeg fandt intet i referaterne fra {period}, der svarer på »{topic}«."
+NONE_CASE = "Jeg fandt ingen punkter med sagsnummer {case} i referaterne."
+NONE_MEETING = "Jeg fandt intet referat fra {period}."
+CLOSEST = "Nærmeste punkter i referaterne:"
+NEAREST_MEETINGS = "Nærmeste møder:"
+EMPTY_QUESTION = "Skriv, hvad du vil vide, fx »hvad besluttede direktionen om Hændelseslog?«."
+SHORTENED = "… (forkortet; se hele referatet for {date}, punkt {number})"
+PERIOD_RANGE = "{start} til {end}"
+
+# Why a file could not be indexed, by DocumentError code.
+DOCUMENT_ERRORS = {
+    "unsupported": "filtypen understøttes ikke (brug PDF, DOCX, HTML, TXT eller MD)",
+    "unreadable": "filen kan ikke læses (beskadiget eller ikke det format, navnet siger)",
+    "empty": "filen indeholder ingen tekst",
+    "no_meeting": "der er ingen mødedato i filen",
+    "no_items": "der er ingen dagsordenspunkter i filen",
+    "truncated": "referatet ser afskåret ud",
+    "duplicate": "mødet findes også i en anden fil; denne fil er brugt",
+}
+KEPT_PREVIOUS = "den tidligere indekserede udgave er bevaret"
+
+# Why a whole indexing run failed, by IndexingFailed code.
+INDEXING_ERRORS = {
+    "no_sources": "referatmappen findes ikke: {detail}",
+    "write_failed": "indekset kunne ikke skrives ({detail}); det gamle indeks er bevaret",
+    "crashed": "indekseringen stoppede med en fejl; det gamle indeks er bevaret",
+    "busy": "en anden indeksering kører allerede",
+}
+INDEX_UNAVAILABLE = {
+    "missing": "Der er intet indeks endnu. En administrator skal køre »genindekser«.",
+    "corrupt": "Indekset kan ikke læses lige nu. En administrator skal køre »genindekser«.",
+}
+
+INDEX_SUMMARY = (
+    "Indekseret: {files} filer, {meetings} møder, {items} punkter, "
+    "{decisions} beslutninger, {closed} lukkede punkter."
+)
+INDEX_CHANGES = "Siden sidst: {new} nye, {changed} ændrede og {removed} fjernede beslutninger."
+INDEX_WARNINGS = "Advarsler:"
+INDEX_WARNING_LINE = "- {name}: {reason}"
+INDEX_FAILED = "Indekseringen mislykkedes: {reason}"
+
+HELP = (
+    "Spørg mig om, hvad direktionen har besluttet, fx:\n"
+    "- hvad besluttede direktionen om Hændelseslog?\n"
+    "- seneste beslutning om projektporteføljen\n"
+    "- sag 85.13.00G01-2-23\n"
+    "- referat fra direktionen 8. april 2026"
+)
+TOO_LONG = "Dit spørgsmål er for langt. Skriv det med højst {limit} tegn."
+SORRY = "Beklager, noget gik galt hos mig. Prøv igen om lidt."
+CONSOLE_WELCOME = "Beslutningsbot: spørg om direktionens beslutninger. Skriv »hjælp« for eksempler og tryk Ctrl-D for at slutte."

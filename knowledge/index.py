@@ -1,0 +1,98 @@
+"""A loaded index: the stored meetings and items, their postings, and the search over them.
+
+`Index.open` reads the TinyDB store once into memory and loads the postings file of the
+same generation (rebuilding it when it is missing). Reads never touch the store again, so
+questions are answered from memory and a reindex that writes a new store underneath does
+not disturb them; `Index.changed()` tells when a newer generation is on disk.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from knowledge import postings as postings_module
+from knowledge.errors import IndexUnavailable
+from knowledge.search import Hit, Result, Searcher
+from knowledge.store import open_db, read_tables
+
+
+class Index:
+    """The searchable index of one generation."""
+
+    def __init__(self, tables: dict[str, list[dict]], postings: postings_module.Postings,
+                 path: Path | None = None, stamp: float | None = None) -> None:
+        self.path = path
+        self.stamp = stamp
+        self.meta = tables["meta"][0] if tables["meta"] else {}
+        self.meetings = {row["id"]: row for row in tables["meetings"]}
+        self.items = sorted(tables["items"], key=lambda row: row.get("doc", 0))
+        self.sources = tables["sources"]
+        self.searcher = Searcher(self.items, postings, self.meetings)
+
+    @classmethod
+    def open(cls, path: Path | None, db=None) -> "Index":
+        """The index stored at `path` (or in the in-memory `db`).
+
+        Raises IndexUnavailable("missing") or IndexUnavailable("corrupt").
+        """
+        stamp = _stamp(path)
+        tables = read_tables(db if db is not None else open_db(path))
+        generation = tables["meta"][0].get("generation", "") if tables["meta"] else ""
+        items = sorted(tables["items"], key=lambda row: row.get("doc", 0))
+        postings = None
+        if path is not None and generation:
+            sidecar = postings_module.sidecar_path(path, generation)
+            try:
+                postings = postings_module.Postings.load(sidecar)
+            except (OSError, ValueError, KeyError):
+                postings = None
+            if postings is not None and postings.doc_count != len(items):
+                postings = None
+        if postings is None:
+            postings = postings_module.build(items)
+        tables["items"] = items
+        return cls(tables, postings, path, stamp)
+
+    @property
+    def generation(self) -> str:
+        return self.meta.get("generation", "")
+
+    @property
+    def built_at(self) -> str:
+        return self.meta.get("built_at", "")
+
+    def changed(self) -> bool:
+        """Whether the store on disk is no longer the one this index was read from."""
+        return self.path is not None and _stamp(self.path) != self.stamp
+
+    def lookup(self, question: str, limit: int = 5) -> Result:
+        """The full answer: its shape, the hits, and suggestions when nothing answers."""
+        return self.searcher.search(question, limit)
+
+    def search(self, question: str, limit: int = 5) -> list[Hit]:
+        """Ranked hits for `question`; empty when nothing in the minutes answers it."""
+        result = self.lookup(question, limit)
+        return result.hits[:limit] if result.kind in ("answer", "case") else result.hits
+
+    def newest_meeting(self) -> dict | None:
+        return max(self.meetings.values(), key=lambda row: row["date"], default=None)
+
+    def stats(self) -> dict:
+        return {
+            "meetings": len(self.meetings),
+            "items": len(self.items),
+            "closed": sum(1 for row in self.items if row.get("closed")),
+            "generation": self.generation,
+            "built_at": self.built_at,
+        }
+
+
+def _stamp(path: Path | None) -> float | None:
+    if path is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_mtime_ns + stat.st_ino * 1e-3 if stat else None

@@ -1,0 +1,242 @@
+"""Building the index from minutes files: read, parse, compare, write, swap.
+
+One run reads every minutes file under the given folders, reuses what it indexed before
+for files whose checksum has not changed, parses the rest, and writes a complete new index
+(the postings file first, then the TinyDB store through `os.replace`). Until that last
+step nothing the readers use has changed, so a run that fails anywhere leaves the index
+that works in place. A file that cannot be read is a warning; when an earlier version of
+it was indexed, that version is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from filelock import FileLock, Timeout
+
+from knowledge import postings as postings_module
+from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
+from knowledge.extract import SUPPORTED_SUFFIXES, extract_text
+from knowledge.model import Meeting
+from knowledge.parse import parse_minutes
+from knowledge.store import open_db, read_tables, write_tables
+
+Progress = Callable[[int, int, str], None]
+Reader = Callable[[Path, str], Meeting]
+LOCK_TIMEOUT = 2.0
+
+
+@dataclass
+class FileResult:
+    """What became of one file in a run."""
+
+    name: str
+    status: str  # indexed, unchanged, failed, kept_previous
+    meetings: int = 0
+    items: int = 0
+    code: str = ""
+    detail: str = ""
+
+
+@dataclass
+class IndexReport:
+    """The outcome of an indexing run, for the command line and the admin's report."""
+
+    files: list[FileResult] = field(default_factory=list)
+    meetings: int = 0
+    items: int = 0
+    decisions: int = 0
+    closed: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    generation: str = ""
+    built_at: str = ""
+    seconds: float = 0.0
+
+    @property
+    def warnings(self) -> list[FileResult]:
+        return [result for result in self.files if result.code]
+
+
+def lock_path(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".lock")
+
+
+def writer_lock(store_path: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
+    """The lock every writer of this store holds: one writer at a time, across processes."""
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(lock_path(store_path)), timeout=timeout)
+
+
+def find_sources(paths: Iterable[Path]) -> list[Path]:
+    """Every minutes file under `paths` (folders are searched recursively), sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found.update(
+                child for child in path.rglob("*")
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES
+                and not child.name.startswith(".")
+            )
+        elif path.is_file():
+            found.add(path)
+        else:
+            raise IndexingFailed("no_sources", str(path))
+    return sorted(found)
+
+
+def checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_minutes(path: Path, digest: str) -> Meeting:
+    """The meeting in one file: text extraction, then the parser."""
+    return parse_minutes(extract_text(path), source=path.name, checksum=digest)
+
+
+def _previous(store_path: Path | None, db) -> dict[str, list[dict]]:
+    try:
+        return read_tables(db)
+    except IndexUnavailable:
+        return {"meetings": [], "items": [], "sources": [], "meta": []}
+
+
+def build_index(
+    paths: Iterable[Path],
+    store_path: Path | None,
+    *,
+    db=None,
+    progress: Progress | None = None,
+    reader: Reader = read_minutes,
+    now: datetime | None = None,
+) -> IndexReport:
+    """Index every minutes file under `paths` into the store at `store_path`.
+
+    `db` may be given instead of a path (the in-memory twin in tests). Raises
+    IndexingFailed when the run as a whole fails; the previous index is then untouched.
+    """
+    started = time.monotonic()
+    if store_path is None:
+        return _build(paths, None, db, progress, reader, now, started)
+    try:
+        with writer_lock(store_path):
+            return _build(paths, store_path, db, progress, reader, now, started)
+    except Timeout as error:
+        raise IndexingFailed("busy", str(lock_path(store_path))) from error
+    except (IndexingFailed, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        # The run as a whole failed; the old index was not touched. The cause stays
+        # attached so the caller can log the traceback.
+        raise IndexingFailed("crashed", f"{type(error).__name__}: {error}") from error
+
+
+def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport:
+    db = db if db is not None else open_db(store_path)
+    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    old = _previous(store_path, db)
+    old_sources = {row["path"]: row for row in old["sources"]}
+    old_meetings = {row["id"]: row for row in old["meetings"]}
+    old_items_by_meeting: dict[str, list[dict]] = {}
+    for row in old["items"]:
+        old_items_by_meeting.setdefault(row["meeting_id"], []).append(row)
+
+    sources = find_sources(paths)
+    report = IndexReport(built_at=stamp)
+    meetings: dict[str, dict] = {}
+    items: dict[str, list[dict]] = {}
+    source_rows: list[dict] = []
+    for number, path in enumerate(sources, start=1):
+        key = str(path.resolve())
+        digest = checksum(path)
+        previous = old_sources.get(key)
+        result = FileResult(name=path.name, status="indexed")
+        if previous and previous["checksum"] == digest and previous["meeting_id"] in old_meetings:
+            meeting_id = previous["meeting_id"]
+            meetings[meeting_id] = old_meetings[meeting_id]
+            items[meeting_id] = old_items_by_meeting.get(meeting_id, [])
+            result.status = "unchanged"
+        else:
+            try:
+                meeting = reader(path, digest)
+            except DocumentError as error:
+                result.status, result.code, result.detail = "failed", error.code, error.detail
+                if previous and previous["meeting_id"] in old_meetings:
+                    meeting_id = previous["meeting_id"]
+                    meetings[meeting_id] = old_meetings[meeting_id]
+                    items[meeting_id] = old_items_by_meeting.get(meeting_id, [])
+                    result.status = "kept_previous"
+                    source_rows.append(previous)
+                report.files.append(result)
+                if progress:
+                    progress(number, len(sources), path.name)
+                continue
+            meeting_id = meeting.id
+            if meeting_id in meetings:
+                result.code, result.detail = "duplicate", meeting.date
+            first_seen = old_meetings.get(meeting_id, {}).get("indexed_at") or stamp
+            meeting_row = meeting.to_dict() | {"indexed_at": first_seen}
+            meetings[meeting_id] = meeting_row
+            items[meeting_id] = [item.to_dict() for item in meeting.items]
+        source_rows.append({"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_id})
+        result.meetings, result.items = 1, len(items[meeting_id])
+        report.files.append(result)
+        if progress:
+            progress(number, len(sources), path.name)
+
+    ordered_meetings = sorted(meetings.values(), key=lambda row: (row["date"], row["id"]))
+    item_rows: list[dict] = []
+    for meeting in ordered_meetings:
+        for row in sorted(items[meeting["id"]], key=lambda row: row["number"]):
+            item_rows.append(row | {"doc": len(item_rows), "indexed_at": meeting["indexed_at"]})
+    _count(report, item_rows, old["items"], len(ordered_meetings))
+    report.generation = f"{int(time.time() * 1000):x}-{uuid.uuid4().hex[:8]}"
+    meta = {
+        "generation": report.generation, "built_at": stamp,
+        "meetings": report.meetings, "items": report.items,
+    }
+    search = postings_module.build(item_rows)
+    if store_path is not None:
+        search.save(postings_module.sidecar_path(store_path, report.generation))
+    write_tables(db, {
+        "meetings": ordered_meetings, "items": item_rows,
+        "sources": source_rows, "meta": [meta],
+    })
+    if store_path is not None:
+        postings_module.remove_stale(store_path, report.generation)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _count(report: IndexReport, rows: list[dict], old_rows: list[dict], meetings: int) -> None:
+    report.meetings = meetings
+    report.items = len(rows)
+    report.closed = sum(1 for row in rows if row.get("closed"))
+    report.decisions = sum(1 for row in rows if row.get("decision"))
+    before = {row["id"]: row.get("decision", "") for row in old_rows}
+    after = {row["id"]: row.get("decision", "") for row in rows}
+    report.new = sum(1 for key, text in after.items() if key not in before and text)
+    report.changed = sum(1 for key, text in after.items() if key in before and before[key] != text)
+    report.removed = sum(1 for key, text in before.items() if key not in after and text)
+
+
+def remove_index(store_path: Path) -> None:
+    """Delete an index and its postings (for tests and `index --fresh`)."""
+    for path in [store_path, *store_path.parent.glob(f"{store_path.stem}.*.npz")]:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass

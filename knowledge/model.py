@@ -1,0 +1,131 @@
+"""The data model of the minutes: a meeting, its agenda items and their earlier decisions.
+
+Everything here is plain data that round-trips through the store as dicts. A closed item
+("Lukket: ...") keeps its title, number and date and never any text: the parser leaves its
+sections empty and `Item.from_dict` refuses to bring text back for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+
+def stable_id(*parts: object) -> str:
+    """A short id that stays the same for the same parts across reindexes."""
+    raw = "|".join(str(part) for part in parts).lower()
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class EarlierDecision:
+    """A decision taken on the same case before this meeting, possibly by another body."""
+
+    body: str
+    date: str | None
+    item: int | None
+    text: str
+    heading: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "EarlierDecision":
+        return cls(
+            body=data.get("body", ""),
+            date=data.get("date"),
+            item=data.get("item"),
+            text=data.get("text", ""),
+            heading=data.get("heading", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Item:
+    """One agenda item ("Punkt N") of a meeting."""
+
+    id: str
+    meeting_id: str
+    date: str
+    body: str
+    number: int
+    title: str
+    case_number: str | None = None
+    closed: bool = False
+    resume: str = ""
+    indstilling: str = ""
+    decision: str = ""
+    sagsfremstilling: str = ""
+    supplerende: str = ""
+    okonomi: str = ""
+    afgoeres_af: str = ""
+    bilag: tuple[str, ...] = ()
+    earlier: tuple[EarlierDecision, ...] = ()
+    text: str = ""
+    source: str = ""
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["bilag"] = list(self.bilag)
+        data["earlier"] = [asdict(decision) for decision in self.earlier]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Item":
+        closed = bool(data.get("closed"))
+        text_fields = {
+            name: ("" if closed else data.get(name, "") or "")
+            for name in (
+                "resume", "indstilling", "decision", "sagsfremstilling",
+                "supplerende", "okonomi", "afgoeres_af", "text",
+            )
+        }
+        return cls(
+            id=data["id"],
+            meeting_id=data["meeting_id"],
+            date=data["date"],
+            body=data.get("body", ""),
+            number=int(data["number"]),
+            title=data.get("title", ""),
+            case_number=data.get("case_number"),
+            closed=closed,
+            bilag=() if closed else tuple(data.get("bilag", ())),
+            earlier=() if closed else tuple(
+                EarlierDecision.from_dict(entry) for entry in data.get("earlier", ())
+            ),
+            source=data.get("source", ""),
+            **text_fields,
+        )
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One set of minutes: a body's meeting on a date, and where it was read from."""
+
+    id: str
+    body: str
+    date: str
+    time: str | None = None
+    place: str | None = None
+    source: str = ""
+    checksum: str = ""
+    indexed_at: str = ""
+    items: tuple[Item, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        del data["items"]
+        data["item_ids"] = [item.id for item in self.items]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict, items: tuple[Item, ...] = ()) -> "Meeting":
+        return cls(
+            id=data["id"],
+            body=data.get("body", ""),
+            date=data["date"],
+            time=data.get("time"),
+            place=data.get("place"),
+            source=data.get("source", ""),
+            checksum=data.get("checksum", ""),
+            indexed_at=data.get("indexed_at", ""),
+            items=items,
+        )

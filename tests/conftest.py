@@ -1,0 +1,46 @@
+"""Shared fixtures: the sample minutes, an index built from them on disk, and settings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from knowledge.paths import SAMPLES_DIR
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory, monkeypatch):
+    # No test may read the developer's own data folder or settings.
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    for name in ("BESLUTNINGSBOT_DATA_DIR", "BESLUTNINGSBOT_MINUTES_DIR", "MicrosoftAppId",
+                 "MicrosoftAppPassword", "WEBEX_BOT_TOKEN", "WEBEX_WEBHOOK_SECRET", "BESLUTNINGSBOT_ADMINS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def minutes_dir(tmp_path) -> Path:
+    """A writable copy of the five sample minutes."""
+    target = tmp_path / "minutes"
+    shutil.copytree(SAMPLES_DIR, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory):
+    """The index of the sample minutes, built once through the real indexer on disk."""
+    from knowledge.index import Index
+    from knowledge.indexer import build_index
+
+    store = tmp_path_factory.mktemp("index") / "index.json"
+    build_index([SAMPLES_DIR], store)
+    return Index.open(store)
+
+
+def load_questions(path: Path = DATA / "questions.jsonl") -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,93 @@
+"""The search over the sample minutes: the development set by its modes, and the behaviour
+behind it (typos, folding, stemming, compounds, dates, cases, meetings, closed items)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import evaluate
+from tests.conftest import DATA, load_questions
+
+QUESTIONS = load_questions()
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
+def test_development_question(sample_index, question):
+    check = evaluate.check(sample_index, question)
+    assert check.ok, f"{question['q']!r} ({question['mode']}) gave {check.got}, expected {question['expect']}"
+
+
+def first(index, question):
+    hits = index.search(question)
+    assert hits, question
+    return hits[0].date, hits[0].number
+
+
+@pytest.mark.parametrize("question", [
+    "haendelseslog", "HÆNDELSESLOG", "hændelsesloggen", "Hændelses log", "Team Efect",
+    "registrering af vold, trusler og chikane",
+])
+def test_forms_of_hendelseslog(sample_index, question):
+    assert first(sample_index, question) == ("2026-04-08", 2)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("os2 rolle katalog", ("2025-12-10", 3)),
+    ("projektporteføljen", ("2025-12-10", 4)),
+    ("FTV", ("2024-03-27", 3)),
+    ("fælles teknisk vedligeholdelse", ("2024-03-27", 3)),
+    ("SoMe", ("2025-12-10", 5)),
+])
+def test_compounds_and_acronyms(sample_index, question, expected):
+    assert first(sample_index, question) == expected
+
+
+def test_among_equal_matches_the_newer_wins(sample_index):
+    # Both meetings have "Handleplan for digitalisering - Projektportefølje" as item 2/4.
+    assert first(sample_index, "handleplan for digitalisering projektportefølje") == ("2025-12-10", 4)
+
+
+def test_a_period_filters(sample_index):
+    assert first(sample_index, "projektportefølje i marts 2025") == ("2025-03-19", 2)
+    assert all(h.date.startswith("2025") for h in sample_index.search("handleplan for digitalisering i 2025"))
+
+
+def test_a_journal_number_gives_the_case_newest_first(sample_index):
+    result = sample_index.lookup("hvad er status på sag 85.13.00G01-2-23")
+    assert result.kind == "case"
+    assert [h.date for h in result.hits] == ["2026-04-08", "2025-12-10", "2025-03-19", "2025-03-19", "2024-03-27"]
+
+
+def test_a_meeting_question_lists_the_meeting_in_order(sample_index):
+    result = sample_index.lookup("hvad blev besluttet på mødet den 7. maj 2025")
+    assert result.kind == "meeting"
+    assert [h.number for h in result.hits] == list(range(1, 9))
+    assert result.meeting["place"] == "Udvalgsværelse 1"
+
+
+def test_closed_items_carry_title_and_date_only(sample_index):
+    hit = sample_index.search("møde med borgmesteren")[0]
+    assert hit.closed and hit.title == "Møde med borgmesteren"
+    assert hit.decision is None and hit.case_number is None and hit.item == {}
+
+
+@pytest.mark.parametrize("question", [
+    "hvad besluttede direktionen om cykelstier?", "vintertjeneste og saltning af veje", "xyzzy",
+])
+def test_nothing_answers(sample_index, question):
+    result = sample_index.lookup(question)
+    assert result.kind == "none" and sample_index.search(question) == []
+
+
+def test_unknown_meeting_day_offers_the_nearest(sample_index):
+    result = sample_index.lookup("referat fra mødet 9. april 2026")
+    assert result.kind == "none"
+    assert result.suggestions[0].date == "2026-04-08"
+
+
+def test_calibration_questions_are_not_answered(sample_index):
+    path = DATA / "calibration_none.jsonl"
+    if not path.exists():
+        pytest.skip("no calibration set")
+    answered = [q["q"] for q in load_questions(path) if sample_index.search(q["q"])]
+    assert answered == []
