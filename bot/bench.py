@@ -80,7 +80,8 @@ def calibrate(index: Index, paths: list[Path]) -> None:
     for path in paths:
         for question in evaluate.load(path):
             result = index.lookup(question["q"])
-            print(f"{question['mode']:12s} {result.coverage:.2f} {result.kind:8s} {question['q']}")
+            right = "right" if evaluate.check(index, question).ok else "WRONG"
+            print(f"{result.coverage:.2f} {question['mode']:12s} {result.kind:8s} {right:5s} {question['q']}")
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -91,7 +92,8 @@ def run_bench(args: argparse.Namespace) -> int:
         store = work / "samples" / "index.json"
         build_index([SAMPLES_DIR], store)
         if args.calibrate:
-            extra = [questions_path, DEFAULT_QUESTIONS.parent / "calibration_none.jsonl"]
+            extra = [questions_path, DEFAULT_QUESTIONS.parent / "questions_heldout.jsonl",
+                     DEFAULT_QUESTIONS.parent / "calibration_none.jsonl"]
             calibrate(Index.open(store), [p for p in extra if p.exists()])
             return 0
         print(f"questions: {questions_path} ({len(questions)})")

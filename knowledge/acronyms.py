@@ -30,6 +30,17 @@ COMMON = {
     "apv": "arbejdspladsvurdering",
     "mus": "medarbejderudviklingssamtale",
 }
+# Words that name the same thing in municipal Danish, looked up like acronyms.
+SYNONYMS = {
+    "byråd": "kommunalbestyrelsen",
+    "byrådet": "kommunalbestyrelsen",
+    "kommunalbestyrelse": "byrådet",
+    "facebook": "sociale medier",
+    "instagram": "sociale medier",
+    "linkedin": "sociale medier",
+    "tiktok": "sociale medier",
+    "twitter": "sociale medier",
+}
 
 _DEFINED_BEFORE = re.compile(
     r"((?:[A-Za-zÆØÅæøå][\wæøåÆØÅ]*[\s\-]+){1,6}?)\(\s*([A-ZÆØÅ][A-Za-zÆØÅ]{1,5})\s*\)"
@@ -71,4 +82,5 @@ def mine(text: str) -> dict[str, str]:
 
 def table(mined: dict[str, str]) -> dict[str, str]:
     """The acronyms the search knows: the common list, overridden by the minutes' own."""
-    return {**{term(key): value for key, value in COMMON.items()}, **mined}
+    common = {term(key): value for key, value in {**COMMON, **SYNONYMS}.items()}
+    return {**common, **mined}

@@ -19,7 +19,8 @@ from knowledge.text import fold, keeps, term, terms, words
 # words need to be closer: one wrong letter in "kunst" is a different word.
 FUZZY_CUTOFF = ((9, 80.0), (6, 84.0), (4, 88.0))
 FUZZY_WEIGHT = 0.85
-SPLIT_WEIGHT = 0.9
+# Two common words found anywhere in an item are weak evidence of the compound.
+SPLIT_WEIGHT = 0.6
 JOIN_WEIGHT = 0.95
 ACRONYM_WEIGHT = 0.9
 AFFIX_WEIGHT = 0.45
@@ -39,6 +40,11 @@ class Concept:
     words: tuple[str, ...]
     variants: list[Variant] = field(default_factory=list)
     idf: float = 0.0
+
+    @property
+    def unknown(self) -> bool:
+        """No term of the minutes stands for this word, not even a near one."""
+        return not any(variant.weight > AFFIX_WEIGHT for variant in self.variants)
 
 
 class ConceptBuilder:
@@ -123,7 +129,7 @@ class ConceptBuilder:
             split = self._split(key)
             if split:
                 concept.variants.append(Variant(split, SPLIT_WEIGHT))
-        expansion = self._acronyms.get(fold(word))
+        expansion = self._acronyms.get(fold(word)) or self._acronyms.get(key)
         if expansion:
             ids = self._ids(expansion)
             if ids:
@@ -153,17 +159,24 @@ class ConceptBuilder:
         return [Variant((index,), FUZZY_WEIGHT * score / 100) for _, score, index in matches]
 
     def _split(self, key: str) -> tuple[int, ...]:
-        """A compound written together that the minutes write apart ("teameffect")."""
+        """A compound written together that the minutes have as two words: "teameffect"
+        as "team effect", "brugerstyring" as "brugere" and "styring"."""
         best: tuple[int, ...] = ()
         best_idf = 0.0
         for cut in range(3, len(key) - 2):
-            left, right = key[:cut], key[cut:]
-            if left in self.lookup and right in self.lookup:
-                ids = (self.lookup[left], self.lookup[right])
-                idf = float(self.postings.idf[list(ids)].sum())
+            left = self._part_id(key[:cut])
+            right = self._part_id(key[cut:])
+            if left is not None and right is not None and left != right:
+                idf = float(self.postings.idf[[left, right]].sum())
                 if idf > best_idf:
-                    best, best_idf = ids, idf
+                    best, best_idf = (left, right), idf
         return best
+
+    def _part_id(self, part: str) -> int | None:
+        for candidate in (part, term(part), part[:-1] if part[-1:] in ("s", "e") else ""):
+            if len(candidate) >= 3 and candidate in self.lookup:
+                return self.lookup[candidate]
+        return None
 
     def _affix_matches(self, key: str, exact: bool) -> list[int]:
         """Longer compounds that start or end with the word: "portefølje" in "projektportefølje"."""
@@ -172,7 +185,10 @@ class ConceptBuilder:
         else:
             found = [
                 index for index, word in enumerate(self.vocabulary)
-                if len(word) > len(key) + 2 and (word.startswith(key) or word.endswith(key))
+                if len(word) > len(key) + 2 and (
+                    (word.startswith(key) and self._is_part(word[len(key):]))
+                    or (word.endswith(key) and self._is_part(word[: -len(key)]))
+                )
             ]
         if len(found) > AFFIX_LIMIT:
             # Prefer the rarer compounds: they say more than a common one.
@@ -186,22 +202,43 @@ class ConceptBuilder:
                 if len(word) < 7 or not word.isalpha():
                     continue
                 for cut in range(4, len(word) - 2):
-                    head, tail = word[:cut], word[-cut:]
-                    if head in self.lookup:
+                    head, rest = word[:cut], word[cut:]
+                    if head in self.lookup and self._is_part(rest):
                         table.setdefault(head, []).append(index)
-                    if tail in self.lookup and tail != head:
+                    front, tail = word[:-cut], word[-cut:]
+                    if tail in self.lookup and tail != head and self._is_part(front):
                         table.setdefault(tail, []).append(index)
             self._affixes = table
         return self._affixes
 
+    def _is_part(self, part: str) -> bool:
+        """Whether `part` is the other half of a compound: a term itself, give or take the
+        linking s or e Danish puts between the parts ("bygning-s-vedligehold")."""
+        if len(part) < 3:
+            return False
+        if part in self.lookup:
+            return True
+        for trimmed in (part[:-1] if part[-1] in "se" else None, part[1:] if part[0] in "se" else None):
+            if trimmed and len(trimmed) >= 3 and trimmed in self.lookup:
+                return True
+        return False
+
     def _weigh(self, concept: Concept) -> None:
-        """A concept counts by the rarity of what it matched; an unknown word counts fully,
-        so a question about something the minutes never mention cannot look answered."""
-        best = 0.0
-        for variant in concept.variants:
-            idf = float(self.postings.idf[list(variant.term_ids)].mean())
-            best = max(best, idf * (1.0 if variant.weight >= ACRONYM_WEIGHT else 0.9))
-        concept.idf = best if best > 0 else self.max_idf
+        """How much a concept matters: the rarity of the word the asker meant.
+
+        That is the idf of the exact term when the minutes have it; else of the best
+        stand-in (a corrected misspelling, a joined compound, an acronym). A longer compound
+        that merely contains the word says nothing about the word's own rarity, and a word
+        the minutes do not have at all counts as the rarest: a question about something the
+        minutes never mention must not look answered by its incidental words.
+        """
+        strong = [variant for variant in concept.variants if variant.weight > AFFIX_WEIGHT]
+        exact = [variant for variant in strong if variant.weight == 1.0 and len(variant.term_ids) == 1]
+        chosen = exact or strong
+        if not chosen:
+            concept.idf = self.max_idf
+            return
+        concept.idf = max(float(self.postings.idf[list(v.term_ids)].mean()) for v in chosen)
 
 
 def _runs(topic: str) -> list[list[str]]:

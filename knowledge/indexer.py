@@ -190,7 +190,9 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
             first_seen = old_meetings.get(meeting_id, {}).get("indexed_at") or stamp
             meeting_row = meeting.to_dict() | {"indexed_at": first_seen}
             meetings[meeting_id] = meeting_row
-            items[meeting_id] = [item.to_dict() for item in meeting.items]
+            # The whole text is left out of the store: it repeats the sections, and
+            # `model.whole_text` puts it together again on demand.
+            items[meeting_id] = [_without_text(item.to_dict()) for item in meeting.items]
         source_rows.append({"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_id})
         result.meetings, result.items = 1, len(items[meeting_id])
         report.files.append(result)
@@ -219,6 +221,11 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         postings_module.remove_stale(store_path, report.generation)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _without_text(row: dict) -> dict:
+    row.pop("text", None)
+    return row
 
 
 def _count(report: IndexReport, rows: list[dict], old_rows: list[dict], meetings: int) -> None:

@@ -8,7 +8,7 @@ sections empty and `Item.from_dict` refuses to bring text back for it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 def stable_id(*parts: object) -> str:
@@ -26,6 +26,9 @@ class EarlierDecision:
     item: int | None
     text: str
     heading: str = ""
+
+    def to_dict(self) -> dict:
+        return {"body": self.body, "date": self.date, "item": self.item, "text": self.text, "heading": self.heading}
 
     @classmethod
     def from_dict(cls, data: dict) -> "EarlierDecision":
@@ -63,14 +66,18 @@ class Item:
     source: str = ""
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        # Written out rather than dataclasses.asdict, which deep-copies and is the slowest
+        # step of indexing a large archive.
+        data = {name: getattr(self, name) for name in _ITEM_FIELDS}
         data["bilag"] = list(self.bilag)
-        data["earlier"] = [asdict(decision) for decision in self.earlier]
+        data["earlier"] = [decision.to_dict() for decision in self.earlier]
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Item":
         closed = bool(data.get("closed"))
+        if not closed and not data.get("text"):
+            data = {**data, "text": whole_text(data)}
         text_fields = {
             name: ("" if closed else data.get(name, "") or "")
             for name in (
@@ -111,8 +118,7 @@ class Meeting:
     items: tuple[Item, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        del data["items"]
+        data = {name: getattr(self, name) for name in _MEETING_FIELDS}
         data["item_ids"] = [item.id for item in self.items]
         return data
 
@@ -129,3 +135,21 @@ class Meeting:
             indexed_at=data.get("indexed_at", ""),
             items=items,
         )
+
+
+_ITEM_FIELDS = tuple(entry.name for entry in fields(Item))
+_MEETING_FIELDS = tuple(entry.name for entry in fields(Meeting) if entry.name != "items")
+
+
+SECTION_ORDER = ("resume", "indstilling", "decision", "sagsfremstilling", "supplerende", "okonomi", "afgoeres_af")
+
+
+def whole_text(row: dict) -> str:
+    """An item's whole text from its stored sections (the store keeps no second copy)."""
+    if row.get("closed"):
+        return ""
+    parts = [row.get("title", "")]
+    parts += [row.get(name, "") for name in SECTION_ORDER]
+    parts += [entry.get("text", "") for entry in row.get("earlier", ())]
+    parts += list(row.get("bilag", ()))
+    return "\n\n".join(part for part in parts if part)

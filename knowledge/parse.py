@@ -41,7 +41,8 @@ SECTION_NAMES = {
     "baggrund": "other",
 }
 
-ITEM_HEADING = re.compile(r"^(?:punkt|pkt\.?)\s*(?P<number>\d{1,3})\s*[:.\-–]\s*(?P<title>.*)$", re.IGNORECASE)
+# Case-sensitive on purpose: "pkt. 3." at the start of a wrapped sentence is not an item.
+ITEM_HEADING = re.compile(r"^(?:Punkt|PUNKT|Pkt\.?)\s*(?P<number>\d{1,3})\s*[:.\-–]\s*(?P<title>.*)$")
 CLOSED_PREFIX = re.compile(r"^lukket\s*:?\s*", re.IGNORECASE)
 EARLIER_DECISION = re.compile(
     r"^beslutning(?:er)?\s+(?:fra|i|truffet i|truffet af)\s+(?P<rest>.+?)\s*:?$", re.IGNORECASE
@@ -104,8 +105,14 @@ def clean_line(line: str) -> str:
     return MARKUP.sub("", line).strip()
 
 
+_LONGEST_SECTION = max(len(name) for name in SECTION_NAMES) + 3
+
+
 def _section_kind(line: str) -> str | None:
-    key = re.sub(r"\s+", " ", line.rstrip(":,. ").lower())
+    if not line or len(line) > _LONGEST_SECTION:
+        return None
+    # A trailing full stop is not stripped: "Kommunikation." ends a sentence, not a heading.
+    key = " ".join(line.rstrip(":, ").lower().split())
     return SECTION_NAMES.get(key)
 
 

@@ -22,6 +22,7 @@ from typing import Iterable
 import numpy as np
 
 from knowledge import acronyms as acronym_module
+from knowledge.model import whole_text
 from knowledge.store import write_atomic
 from knowledge.text import terms
 
@@ -30,7 +31,7 @@ TITLE, DECISION, SUMMARY, BODY = 1, 2, 4, 8
 # decision is what people ask about; the case text still counts, but less, so that
 # "registrering af vold, trusler og chikane" finds an item whose title says neither.
 FIELDS = (
-    (TITLE, 6.0, 0.3),
+    (TITLE, 6.0, 0.1),
     (DECISION, 2.0, 0.6),
     (SUMMARY, 1.5, 0.6),
     (BODY, 1.0, 0.75),
@@ -135,7 +136,7 @@ _ACRONYM_HINT = re.compile(r"\([A-ZÆØÅ]|[-–,]\s+[A-ZÆØÅ]{2,6}$", re.MULT
 def _mine_acronyms(item: dict, found: dict[str, str]) -> None:
     if item.get("closed"):
         return
-    text = item.get("title", "") + "\n" + item.get("text", "")
+    text = whole_text(item)
     if _ACRONYM_HINT.search(text):
         for key, value in acronym_module.mine(text).items():
             found.setdefault(key, value)

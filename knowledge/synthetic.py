@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import date, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterator
 
@@ -33,11 +34,11 @@ class Vocabulary:
             if len(word) >= 2 and not word.isdigit()
         )
         self.words = list(counts)
-        self.weights = list(counts.values())
+        self.cumulative = list(accumulate(counts.values()))
         self.rng = rng
 
     def draw(self, count: int) -> list[str]:
-        return self.rng.choices(self.words, weights=self.weights, k=count)
+        return self.rng.choices(self.words, cum_weights=self.cumulative, k=count)
 
     def sentence(self, low: int, high: int) -> str:
         words = self.draw(self.rng.randint(low, high))

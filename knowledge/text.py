@@ -74,6 +74,25 @@ def term(word: str) -> str:
     return fold(_stemmer.stemWord(word))
 
 
+# word -> its term, or "" for a word that makes none. Indexing looks up hundreds of
+# thousands of words; one dict lookup each keeps it at a few thousand items a second.
+_TERMS: dict[str, str] = {}
+_TERMS_LIMIT = 500_000
+
+
+def _term_or_empty(word: str) -> str:
+    found = _TERMS.get(word)
+    if found is None:
+        found = term(word) if keeps(word) else ""
+        if len(_TERMS) < _TERMS_LIMIT:
+            _TERMS[word] = found
+    return found
+
+
 def terms(text: str) -> list[str]:
-    """The search terms of `text`, in order, function words left out."""
-    return [term(word) for word in words(text) if keeps(word)]
+    """The search terms of `text`, in order, function words left out.
+
+    Apostrophes split words, so a possessive "'s" ("KL's") falls away as a one-letter word.
+    """
+    found = [_TERMS.get(word) or _term_or_empty(word) for word in WORD.findall(text.lower())]
+    return [value for value in found if value]

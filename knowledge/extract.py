@@ -1,0 +1,299 @@
+"""Reads the text out of one minutes file, whatever format it came in, for the parser.
+
+This module owns the step from a file on disk to the line-oriented text `parse_minutes`
+reads: plain text and markdown as written (decoded with care for old Windows exports),
+DOCX and HTML walked in document order with headings, list items and table rows on lines
+of their own, and PDF through pypdf and the re-flow in `knowledge.pdftext`. Every failure
+comes out as a `DocumentError` (unsupported, unreadable, empty), never as a library's own
+exception, because the indexer reports those per file and carries on with the rest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterator
+
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from docx import Document
+from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
+
+from knowledge.errors import DocumentError
+from knowledge.pdftext import pdf_text
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".docx", ".html", ".htm", ".txt", ".md"})
+
+# Share of control or undecodable characters above which bytes are not text after all;
+# real minutes have next to none, random bytes decoded as cp1252 have about one in eight.
+MAX_GARBAGE = 0.05
+HARMLESS_CONTROLS = "\t\n\r\f\v"
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+
+
+def extract_text(path: Path) -> str:
+    """The minutes text of one file, ready for `parse_minutes`.
+
+    Raises DocumentError: unsupported (file type), unreadable (not the format its name
+    claims, encrypted or damaged), empty (no text, e.g. a scanned PDF).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError("unsupported", path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError("unreadable", path.name) from error
+    if not data.strip():
+        raise DocumentError("empty", path.name)
+    if suffix == ".pdf":
+        text = _pdf(data, path.name)
+    elif suffix == ".docx":
+        text = _docx(data, path.name)
+    elif suffix in (".html", ".htm"):
+        text = _html(data, path.name)
+    else:
+        text = _plain_text(data, path.name)
+    if not text.strip():
+        raise DocumentError("empty", path.name)
+    return text
+
+
+def _check_text(text: str, name: str) -> str:
+    """`text`, unless it is mostly binary junk that happened to decode."""
+    # A regex count rather than a per-character category lookup: this runs on every file
+    # of an archive and must cost next to nothing on the normal, clean case.
+    garbage = len(_GARBAGE.findall(text))
+    if "\x00" in text or garbage > MAX_GARBAGE * len(text):
+        raise DocumentError("unreadable", name)
+    return text
+
+
+_GARBAGE = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\ud800-\udfff]")
+
+
+def _plain_text(data: bytes, name: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _check_text(data.decode("utf-16"), name)
+        except UnicodeDecodeError as error:
+            raise DocumentError("unreadable", name) from error
+    if b"\x00" in data:
+        raise DocumentError("unreadable", name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Old Windows exports are cp1252; the few bytes it leaves undefined become U+FFFD,
+        # which the garbage check then counts.
+        text = data.decode("cp1252", errors="replace")
+    # DOS editors ended files with Ctrl-Z.
+    return _check_text(text.rstrip("\x1a"), name)
+
+
+def _pdf(data: bytes, name: str) -> str:
+    # Acrobat looks for the header in the first kilobyte; without it this is not a PDF,
+    # and pypdf's lenient mode would otherwise hunt through any bytes for objects.
+    if b"%PDF-" not in data[:1024]:
+        raise DocumentError("unreadable", name)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        # Many minutes are encrypted only to restrict printing, with an empty open password.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("unreadable", name)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except Exception as error:  # pypdf raises anything from KeyError to zlib.error on damage
+        raise DocumentError("unreadable", name) from error
+    # Glyphs a font maps to no character come out as control characters; they are noise in
+    # otherwise good text, so they go before the garbage check looks at what is left.
+    pages = [CONTROLS.sub("", page) for page in pages]
+    if not any(page.strip() for page in pages):
+        raise DocumentError("empty", name)
+    return _check_text(pdf_text(pages), name)
+
+
+def _blocks_to_text(blocks: list[tuple[str, str]]) -> str:
+    """Blocks of (kind, text) as lines: a blank line between blocks, none inside a list or table."""
+    lines: list[str] = []
+    previous = ""
+    for kind, text in blocks:
+        if not text.strip():
+            continue
+        if lines and not (kind == previous and kind in ("item", "row")):
+            lines.append("")
+        lines.append(text.strip())
+        previous = kind
+    return "\n".join(lines)
+
+
+def _docx(data: bytes, name: str) -> str:
+    try:
+        document = Document(io.BytesIO(data))
+        blocks = list(_docx_blocks(document, document.element.body))
+    except Exception as error:  # python-docx, zipfile and lxml each have their own errors
+        raise DocumentError("unreadable", name) from error
+    return _check_text(_blocks_to_text(blocks), name)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _docx_blocks(document, container) -> Iterator[tuple[str, str]]:
+    """(kind, text) for the paragraphs and table rows under `container`, in body order."""
+    for child in container.iterchildren():
+        if child.tag == f"{_W}p":
+            yield _docx_paragraph(document, child)
+        elif child.tag == f"{_W}tbl":
+            for row in child.iterchildren(f"{_W}tr"):
+                cells = [
+                    " ".join(" ".join(_docx_run_text(p).split()) for p in cell.iter(f"{_W}p")).strip()
+                    for cell in row.iterchildren(f"{_W}tc")
+                ]
+                if any(cells):
+                    yield "row", "| " + " | ".join(cells) + " |"
+        elif child.tag == f"{_W}sdt":
+            # Content controls (Word's own table of contents among them) wrap ordinary paragraphs.
+            for content in child.iterchildren(f"{_W}sdtContent"):
+                yield from _docx_blocks(document, content)
+
+
+def _docx_paragraph(document, element) -> tuple[str, str]:
+    text = _docx_run_text(element)
+    paragraph = Paragraph(element, document)
+    style = (paragraph.style.name if paragraph.style is not None else "").lower()
+    has_numbering = element.find(f"{_W}pPr/{_W}numPr") is not None
+    if style.startswith(("heading", "overskrift", "title", "titel", "subtitle")):
+        # The parser knows a section by its heading's exact line, so a heading is one line.
+        return "heading", " ".join(text.split())
+    if (has_numbering or style.startswith(("list", "opstilling"))) and text.strip():
+        return "item", f"- {text.strip()}"
+    return "paragraph", text
+
+
+def _docx_run_text(element) -> str:
+    """The visible text of a paragraph, including tracked insertions and hyperlinks."""
+    parts: list[str] = []
+    for node in element.iterchildren():
+        tag = node.tag
+        if tag in (_FALLBACK, f"{_W}del", f"{_W}moveFrom", f"{_W}pPr"):
+            # A fallback repeats its alternate content, and moved text also sits where it went.
+            continue
+        if tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif tag in (f"{_W}tab", f"{_W}ptab"):
+            parts.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+        elif tag == f"{_W}noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append(_docx_run_text(node))
+    return "".join(parts)
+
+
+def _decode_html(data: bytes) -> str:
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    head = data[:4096]
+    declared = META_CHARSET.search(head) or XML_ENCODING.search(head)
+    candidates = ["utf-8", "cp1252"]
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        # Browsers read a page labelled latin-1 as cp1252, and so do the pages' authors.
+        candidates.insert(0, "cp1252" if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii") else name)
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _html(data: bytes, name: str) -> str:
+    text = _check_text(_decode_html(data), name)
+    try:
+        soup = BeautifulSoup(text, "html.parser")
+        walker = _HtmlLines()
+        walker.visit(soup)
+    except Exception as error:  # html.parser gives up on a few malformed declarations
+        raise DocumentError("unreadable", name) from error
+    return _blocks_to_text(walker.blocks)
+
+
+_HTML_DROP = {"script", "style", "nav", "head", "noscript", "template", "iframe", "svg", "button", "select"}
+_HTML_BLOCKS = {
+    "p", "div", "section", "article", "main", "aside", "blockquote", "pre", "address", "figure",
+    "figcaption", "dl", "dt", "dd", "ul", "ol", "form", "fieldset", "hr", "caption", "center",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "body", "html",
+}
+
+
+class _HtmlLines:
+    """Walks a parsed page and collects (kind, text) blocks the way a browser lays them out."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, str]] = []
+        self.buffer: list[str] = []
+        self.list_items = 0  # how many <li> we are inside: their lines stay together
+        self.marker = ""  # "- " until the current <li> has produced its first line
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.buffer).split())
+        self.buffer = []
+        if text:
+            self.blocks.append(("item" if self.list_items else "paragraph", self.marker + text))
+            self.marker = ""
+
+    def visit(self, node, pre: bool = False) -> None:
+        for child in list(node.children):
+            if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                if pre:
+                    # Preformatted text keeps its own line breaks.
+                    first, *rest = str(child).split("\n")
+                    self.buffer.append(first)
+                    for line in rest:
+                        self.flush()
+                        self.buffer.append(line)
+                else:
+                    self.buffer.append(str(child))
+                continue
+            if not isinstance(child, Tag) or child.name in _HTML_DROP:
+                continue
+            if child.name in ("header", "footer") and not child.find_parent(("article", "section", "main")):
+                continue  # the site's banner and footer; inside an article they hold its title
+            self.element(child, pre)
+
+    def element(self, tag, pre: bool) -> None:
+        name = tag.name
+        if name == "br":
+            self.flush()
+        elif name == "tr":
+            self.flush()
+            cells = [" ".join(cell.get_text(" ").split()) for cell in tag.find_all(("td", "th"), recursive=False)]
+            if any(cells):
+                self.blocks.append(("row", "| " + " | ".join(cells) + " |"))
+        elif name == "li":
+            self.flush()
+            self.list_items += 1
+            self.marker = "- "
+            self.visit(tag, pre)
+            self.flush()
+            self.list_items -= 1
+            self.marker = ""
+        elif name in _HTML_BLOCKS or name in ("table", "thead", "tbody", "tfoot"):
+            self.flush()
+            self.visit(tag, pre or name == "pre")
+            self.flush()
+        else:
+            self.visit(tag, pre)
