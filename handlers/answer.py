@@ -24,6 +24,14 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+_CONTENT_SPECIAL = re.compile(r"([\[\]<>])")
+
+
+def content_markdown(text: str) -> str:
+    """Text from the minutes for markdown: written as is, but no link or HTML can form."""
+    return _CONTENT_SPECIAL.sub(r"\\\1", text)
+
+
 def plain_quote(text: str) -> str:
     """User text for a plain-text reply: one line, control characters dropped, bounded."""
     cleaned = "".join(char if char.isprintable() else " " for char in text)
@@ -68,12 +76,23 @@ def _history_lines(hit: Hit) -> list[str]:
     return lines
 
 
-def answer_reply(result: Result, decision_limit: int = 3000) -> Reply:
-    """The reply for any shape of result."""
+def answer_reply(result: Result, decision_limit: int = 3000, max_bytes: int | None = None) -> Reply:
+    """The reply for any shape of result; with `max_bytes`, its markdown fits in that many
+    UTF-8 bytes (Webex: 7,439), the decision cut with "…" and the meeting and item named."""
+    reply = _render(result, decision_limit)
+    while max_bytes and len(reply.markdown.encode("utf-8")) > max_bytes and decision_limit > 200:
+        decision_limit //= 2
+        reply = _render(result, decision_limit)
+    if max_bytes and len(reply.markdown.encode("utf-8")) > max_bytes:
+        reply.markdown = reply.markdown.encode("utf-8")[: max_bytes - 3].decode("utf-8", "ignore") + "…"
+    return reply
+
+
+def _render(result: Result, decision_limit: int) -> Reply:
     if result.kind == "case":
-        return _case_reply(result)
+        return _case_reply(result, decision_limit)
     if result.kind == "meeting":
-        return _meeting_reply(result)
+        return _meeting_reply(result, decision_limit)
     if result.kind in ("none", "empty"):
         return none_reply(result)
     return _answer(result, decision_limit)
@@ -89,7 +108,7 @@ def _answer(result: Result, decision_limit: int) -> Reply:
     if best.closed:
         heading = f"{danish(best.date)}: {item_title(best)}"
         text_lines += [heading, texts.CLOSED_NOTE]
-        md_lines += [f"**{escape_markdown(heading)}**", "", texts.CLOSED_NOTE]
+        md_lines += [f"**{content_markdown(heading)}**", "", texts.CLOSED_NOTE]
     else:
         decided = texts.DECIDED.format(body=best.body, date=danish(best.date))
         title = item_title(best)
@@ -97,7 +116,7 @@ def _answer(result: Result, decision_limit: int) -> Reply:
         decision = shorten(best.decision or texts.NO_DECISION, decision_limit, best)
         text_lines += [f"{decided}, {title}", *([case] if case else []), "", decision]
         md_lines += [
-            f"**{escape_markdown(title)}**",
+            f"**{content_markdown(title)}**",
             f"{decided}" + (f" · {case}" if case else ""),
             "",
             *[f"> {line}" if line else ">" for line in decision.split("\n")],
@@ -105,10 +124,10 @@ def _answer(result: Result, decision_limit: int) -> Reply:
         history = _history_lines(best)
         if history:
             text_lines += ["", texts.HISTORY_HEADING + ":", *[f"- {line}" for line in history]]
-            md_lines += ["", f"**{texts.HISTORY_HEADING}**", *[f"- {escape_markdown(line)}" for line in history]]
+            md_lines += ["", f"**{texts.HISTORY_HEADING}**", *[f"- {content_markdown(line)}" for line in history]]
     if others:
         text_lines += ["", texts.SEE_ALSO + ":", *[f"- {see_also_label(hit)}" for hit in others]]
-        md_lines += ["", f"**{texts.SEE_ALSO}**", *[f"- {escape_markdown(see_also_label(hit))}" for hit in others]]
+        md_lines += ["", f"**{texts.SEE_ALSO}**", *[f"- {content_markdown(see_also_label(hit))}" for hit in others]]
     return Reply("\n".join(text_lines), "\n".join(md_lines), card_data(best, others, decision_limit))
 
 
@@ -127,32 +146,36 @@ def card_data(best: Hit, others: list[Hit], decision_limit: int = 3000) -> dict:
     }
 
 
-def _case_reply(result: Result) -> Reply:
+def _case_reply(result: Result, decision_limit: int = 3000) -> Reply:
     first = result.hits[0]
     case = first.case_number or (result.question.case_numbers[0] if result.question.case_numbers else "")
     heading = texts.CASE_HEADING.format(case=case, count=len(result.hits))
-    text_lines, md_lines = [heading], [f"**{escape_markdown(heading)}**"]
+    text_lines, md_lines = [heading], [f"**{content_markdown(heading)}**"]
     for hit in result.hits:
         line = f"{danish(hit.date)}, {item_title(hit)}"
-        decision = "" if hit.closed else " ".join((hit.decision or texts.NO_DECISION).split())
+        decision = "" if hit.closed else _one_line(hit, decision_limit // 4)
         text_lines.append(f"- {line}" + (f": {decision}" if decision else ""))
-        md_lines.append(f"- **{escape_markdown(line)}**" + (f": {escape_markdown(decision)}" if decision else ""))
+        md_lines.append(f"- **{content_markdown(line)}**" + (f": {content_markdown(decision)}" if decision else ""))
     return Reply("\n".join(text_lines), "\n".join(md_lines))
 
 
-def _meeting_reply(result: Result) -> Reply:
+def _meeting_reply(result: Result, decision_limit: int = 3000) -> Reply:
     first = result.hits[0]
     meeting = result.meeting or {}
     details = ""
     if meeting.get("time") and meeting.get("place"):
         details = texts.MEETING_DETAILS.format(time=meeting["time"], place=meeting["place"])
     heading = texts.MEETING_HEADING.format(body=first.body, date=danish(first.date), details=details)
-    text_lines, md_lines = [heading], [f"**{escape_markdown(heading)}**"]
+    text_lines, md_lines = [heading], [f"**{content_markdown(heading)}**"]
     for hit in result.hits:
-        decision = "" if hit.closed else " ".join((hit.decision or texts.NO_DECISION).split())
+        decision = "" if hit.closed else _one_line(hit, decision_limit // 4)
         text_lines.append(f"- {item_title(hit)}" + (f": {decision}" if decision else ""))
-        md_lines.append(f"- **{escape_markdown(item_title(hit))}**" + (f": {escape_markdown(decision)}" if decision else ""))
+        md_lines.append(f"- **{content_markdown(item_title(hit))}**" + (f": {content_markdown(decision)}" if decision else ""))
     return Reply("\n".join(text_lines), "\n".join(md_lines))
+
+
+def _one_line(hit: Hit, limit: int) -> str:
+    return shorten(" ".join((hit.decision or texts.NO_DECISION).split()), max(limit, 80), hit)
 
 
 def _period(result: Result) -> str:
@@ -188,5 +211,5 @@ def none_reply(result: Result) -> Reply:
     md_lines = [template.format(topic=escape_markdown(plain_quote(topic)), period=period)]
     if result.suggestions:
         text_lines += ["", texts.CLOSEST, *[f"- {see_also_label(hit)}" for hit in result.suggestions]]
-        md_lines += ["", texts.CLOSEST, *[f"- {escape_markdown(see_also_label(hit))}" for hit in result.suggestions]]
+        md_lines += ["", texts.CLOSEST, *[f"- {content_markdown(see_also_label(hit))}" for hit in result.suggestions]]
     return Reply("\n".join(text_lines), "\n".join(md_lines))

@@ -21,6 +21,9 @@ from knowledge.index import Index
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 500
+# Largest markdown message a channel takes, in UTF-8 bytes (Webex: 7,439; Teams: about
+# 40 KB for the whole activity, card included, so the text gets a share of it).
+MAX_MARKDOWN_BYTES = {"webex": 7000, "msteams": 20000}
 IndexSource = Callable[[], Index]
 
 
@@ -41,12 +44,12 @@ class Conversation:
         command = self.commands.get(first.lower())
         if command is not None:
             return await command(message, rest)
-        return await self.ask(text)
+        return await self.ask(text, MAX_MARKDOWN_BYTES.get(message.channel))
 
     async def help(self, message: Incoming, rest: str) -> Reply:
         return Reply(texts.HELP)
 
-    async def ask(self, question: str) -> Reply:
+    async def ask(self, question: str, max_bytes: int | None = None) -> Reply:
         if len(question) > MAX_QUESTION:
             return Reply(texts.TOO_LONG.format(limit=MAX_QUESTION))
         try:
@@ -57,4 +60,4 @@ class Conversation:
         except Exception:
             log.exception("question failed")
             return Reply(texts.SORRY)
-        return answer_reply(result)
+        return answer_reply(result, max_bytes=max_bytes)

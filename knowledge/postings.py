@@ -13,6 +13,7 @@ import io
 import os
 from array import array
 from collections import Counter
+from itertools import repeat
 import json
 import re
 from dataclasses import dataclass, field
@@ -120,11 +121,14 @@ def build(items: Iterable[dict]) -> Postings:
         for slot, (field, _, _) in enumerate(FIELDS):
             field_terms = fields.get(field, [])
             lengths.append(len(field_terms))
-            for word, tf in Counter(field_terms).items():
-                doc_rows.append(doc)
-                term_rows.append(ids.setdefault(word, len(ids)))
-                field_rows.append(slot)
-                tf_rows.append(min(tf, 65535))
+            counted = Counter(field_terms)
+            if not counted:
+                continue
+            size = len(counted)
+            doc_rows.extend(repeat(doc, size))
+            field_rows.extend(repeat(slot, size))
+            term_rows.extend([ids.setdefault(word, len(ids)) for word in counted])
+            tf_rows.extend([min(tf, 65535) for tf in counted.values()])
     postings = _pack(ids, doc_rows, term_rows, field_rows, tf_rows, lengths, count)
     postings.acronyms = acronym_module.table(mined)
     return postings

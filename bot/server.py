@@ -1,0 +1,106 @@
+"""The aiohttp server that carries both channels: built by `create_app(settings)`.
+
+Routes: `POST /api/messages` (Teams, `bot.teams`), `POST /api/webex` (Webex webhooks,
+`bot.webex`) and `GET /healthz`. One `Conversation` answers both channels, against the
+`LiveIndex` of the configured data folder, which a background task keeps up to date when
+another process rebuilds the index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.settings import Settings
+from handlers.conversation import Conversation
+from knowledge import SAMPLES_DIR
+from knowledge.errors import IndexingFailed
+from knowledge.indexer import build_index
+from knowledge.live import LiveIndex
+
+log = logging.getLogger(__name__)
+
+REFRESH_SECONDS = 2.0
+SETTINGS = web.AppKey("settings", Settings)
+LIVE = web.AppKey("live", LiveIndex)
+CONVERSATION = web.AppKey("conversation", Conversation)
+
+
+def create_app(settings: Settings, live: LiveIndex | None = None,
+               conversation: Conversation | None = None) -> web.Application:
+    """The server for `settings`; `live` and `conversation` may be given by tests."""
+    from bot import teams, webex
+
+    app = web.Application(client_max_size=1024 * 1024)
+    live = live or LiveIndex(settings.store_path)
+    conversation = conversation or Conversation(live.get)
+    app[SETTINGS] = settings
+    app[LIVE] = live
+    app[CONVERSATION] = conversation
+    app.router.add_get("/healthz", healthz)
+    teams.setup(app, settings, conversation)
+    webex.setup(app, settings, conversation)
+    app.cleanup_ctx.append(_keep_index_fresh)
+    return app
+
+
+async def _keep_index_fresh(app: web.Application):
+    live = app[LIVE]
+    settings = app[SETTINGS]
+    await asyncio.to_thread(_first_load, live, settings)
+    task = asyncio.create_task(_refresh_loop(live))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def _first_load(live: LiveIndex, settings: Settings) -> None:
+    """Load the index; on a fresh data folder, build it from the minutes first."""
+    if live.path is not None and not Path(live.path).exists():
+        try:
+            build_index(settings.sources or [SAMPLES_DIR], live.path)
+        except IndexingFailed as error:
+            log.error("first indexing failed: %s", error.code)
+    live.refresh()
+
+
+async def _refresh_loop(live: LiveIndex) -> None:
+    while True:
+        await asyncio.sleep(REFRESH_SECONDS)
+        try:
+            await asyncio.to_thread(live.refresh)
+        except Exception:
+            log.exception("index refresh failed")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    live = request.app[LIVE]
+    try:
+        index = live.get()
+    except Exception:
+        error = live.error
+        return web.json_response(
+            {"status": "unavailable", "index_loaded": False, "error": error.code if error else "missing"},
+            status=503,
+        )
+    stats = index.stats()
+    body = {
+        "status": "ok" if live.error is None else "degraded",
+        "index_loaded": True,
+        "items": stats["items"],
+        "meetings": stats["meetings"],
+        "last_indexed": stats["built_at"],
+        "generation": stats["generation"],
+    }
+    if live.error is not None:
+        body["error"] = live.error.code
+    return web.json_response(body)
+
+
+def run(settings: Settings) -> None:
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
