@@ -3,6 +3,7 @@
     beslutningsbot index [PATH ...]     build the index (default: the minutes folder or samples)
     beslutningsbot ask "QUESTION"       answer one question, as text or --json
     beslutningsbot chat                 a console chat over the same handlers as Teams and Webex
+    beslutningsbot serve                the server for Teams and Webex
     beslutningsbot bench                the search benchmark
 """
 
@@ -85,6 +86,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_console(_settings())
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.logs import configure
+    from bot.server import run
+
+    settings = _settings()
+    configure(settings)
+    run(settings)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import run_bench
 
@@ -108,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="chat with the bot in the console")
     chat.set_defaults(run=cmd_chat)
+
+    serve = commands.add_parser("serve", help="run the Teams and Webex server")
+    serve.set_defaults(run=cmd_serve)
 
     bench = commands.add_parser("bench", help="measure search quality and speed")
     bench.add_argument("--questions", type=Path, default=None, help="question file (default: tests/data/questions.jsonl)")

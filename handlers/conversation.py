@@ -1,22 +1,30 @@
 """The conversation: one incoming message in, one reply out, the same for every channel.
 
-A message whose first word is a command is routed through `COMMANDS`; anything else is a
-question for the search. The search runs in a worker thread so the event loop that
-serves Teams and Webex never waits on it.
+A message is routed by its exact first word through `COMMANDS`; anything else is a
+question for the search, which runs in a worker thread so the event loop that serves
+Teams and Webex never waits on it. Admin-only commands are declared in the table and
+checked in `_allowed`, the one place that decides who may run them; every admin command
+is written to the audit log with its result.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Awaitable, Callable
+
+from rapidfuzz import fuzz, process
 
 from handlers import texts
 from handlers.answer import answer_reply
-from handlers.messages import Incoming, Reply
+from handlers.clock import Clock, utc_now
+from handlers.messages import Incoming, Outbox, Reply
 from handlers.report import index_unavailable
+from handlers.status import status_text
 from knowledge.errors import IndexUnavailable
 from knowledge.index import Index
+from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -27,31 +35,116 @@ MAX_MARKDOWN_BYTES = {"webex": 7000, "msteams": 20000}
 IndexSource = Callable[[], Index]
 
 
-class Conversation:
-    """Answers messages from any channel against the index that `index` returns."""
+@dataclass(frozen=True)
+class Command:
+    """One chat command: its method, whether only admins may use it, whether it takes text."""
 
-    def __init__(self, index: IndexSource) -> None:
+    method: str
+    admin: bool = False
+    takes_text: bool = False
+
+
+COMMANDS: dict[str, Command] = {
+    "hjælp": Command("help"),
+    "help": Command("help"),
+    "?": Command("help"),
+    "genindekser": Command("reindex", admin=True),
+    "reindex": Command("reindex", admin=True),
+    "status": Command("status", admin=True),
+}
+
+
+class Conversation:
+    """Answers messages from any channel."""
+
+    def __init__(self, index: IndexSource, *, state: StateStore | None = None,
+                 admins: frozenset[str] | tuple[str, ...] = (), reindexer=None,
+                 outbox: Outbox | None = None, clock: Clock = utc_now) -> None:
         self.index = index
-        self.commands: dict[str, Callable[[Incoming, str], Awaitable[Reply]]] = {
-            "hjælp": self.help, "help": self.help, "?": self.help,
-        }
+        self.state = state or StateStore(None)
+        self.admins = frozenset(admin.lower() for admin in admins)
+        self.reindexer = reindexer
+        self.outbox = outbox
+        self.clock = clock
 
     async def handle(self, message: Incoming) -> Reply:
         text = " ".join(message.text.split())
         if not text:
             return Reply(texts.EMPTY_QUESTION)
+        if len(text) > MAX_QUESTION:
+            return Reply(texts.TOO_LONG.format(limit=MAX_QUESTION))
         first, _, rest = text.partition(" ")
-        command = self.commands.get(first.lower())
-        if command is not None:
-            return await command(message, rest)
-        return await self.ask(text, MAX_MARKDOWN_BYTES.get(message.channel))
+        word = first.lower()
+        if word[:1] == "/" and word[1:] in COMMANDS:
+            word = word[1:]
+        command = COMMANDS.get(word)
+        if command is None:
+            suggestion = _suggest(word, rest)
+            if suggestion:
+                return Reply(texts.UNKNOWN_COMMAND.format(suggestion=suggestion))
+            return await self.ask(text, MAX_MARKDOWN_BYTES.get(message.channel))
+        if rest and not command.takes_text:
+            if not command.admin:
+                return Reply(texts.COMMAND_NO_ARGUMENTS.format(command=word))
+            # "status på hændelseslog" is a question, not the admin command.
+            return await self.ask(text, MAX_MARKDOWN_BYTES.get(message.channel))
+        try:
+            if command.admin:
+                refusal = await self._allowed(message, word)
+                if refusal is not None:
+                    return refusal
+            method: Callable[[Incoming, str], Awaitable[Reply]] = getattr(self, command.method)
+            return await method(message, rest)
+        except Exception:
+            log.exception("command %s failed", word)
+            return Reply(texts.SORRY)
+
+    # --- who may do what -----------------------------------------------------------------
+
+    def is_admin(self, message: Incoming) -> bool:
+        ids = {message.sender_id.lower(), message.sender_email.lower()} - {""}
+        return bool(ids & self.admins)
+
+    async def _allowed(self, message: Incoming, word: str) -> Reply | None:
+        if not self.is_admin(message):
+            await self._audit(message, word, texts.RESULT_REFUSED)
+            return Reply(texts.NOT_ADMIN.format(command=word))
+        if not message.direct:
+            await self._audit(message, word, f"{texts.RESULT_REFUSED}: gruppechat")
+            return Reply(texts.ADMIN_USE_DIRECT.format(command=word))
+        return None
+
+    async def _audit(self, message: Incoming, command: str, result: str) -> None:
+        who = message.sender_name or message.sender_email or message.sender_id
+        when = self.clock().isoformat(timespec="seconds")
+        await asyncio.to_thread(self.state.audit, when, who, command, result, message.channel)
+
+    # --- commands ------------------------------------------------------------------------
 
     async def help(self, message: Incoming, rest: str) -> Reply:
         return Reply(texts.HELP)
 
+    async def reindex(self, message: Incoming, rest: str) -> Reply:
+        if self.reindexer is None:
+            await self._audit(message, "genindekser", texts.RESULT_FAILED)
+            return Reply(texts.REINDEX_FAILED.format(reason=texts.REINDEX_UNEXPECTED))
+
+        async def notify(reply: Reply) -> None:
+            if self.outbox is not None:
+                await self.outbox.send(message, reply)
+
+        reply, result = await self.reindexer.start(message, notify)
+        await self._audit(message, "genindekser", result)
+        return reply
+
+    async def status(self, message: Incoming, rest: str) -> Reply:
+        text = await asyncio.to_thread(status_text, self.index, self.state, self.reindexer)
+        await self._audit(message, "status", texts.RESULT_OK)
+        return Reply(text)
+
+    # --- questions -----------------------------------------------------------------------
+
     async def ask(self, question: str, max_bytes: int | None = None) -> Reply:
-        if len(question) > MAX_QUESTION:
-            return Reply(texts.TOO_LONG.format(limit=MAX_QUESTION))
         try:
             index = self.index()
             result = await asyncio.to_thread(index.lookup, question)
@@ -61,3 +154,20 @@ class Conversation:
             log.exception("question failed")
             return Reply(texts.SORRY)
         return answer_reply(result, max_bytes=max_bytes)
+
+
+def _suggest(word: str, rest: str) -> str | None:
+    """The command a mistyped command word was meant to be ("/hjlp" → "hjælp").
+
+    Only a word written like a command counts: with a leading slash or exclamation mark,
+    or alone and very close to a command name. A question's first word is left alone.
+    """
+    marked = word[:1] in ("/", "!")
+    name = word.lstrip("/!")
+    if not marked and (rest or len(name) < 4):
+        return None
+    match = process.extractOne(name, [c for c in COMMANDS if len(c) > 1], scorer=fuzz.ratio)
+    if match is None:
+        return None
+    cutoff = 60 if marked else 80
+    return match[0] if match[1] >= cutoff else None

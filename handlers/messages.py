@@ -7,7 +7,7 @@ conversation in `handlers/` only ever sees them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,12 @@ class Reply:
     def __post_init__(self) -> None:
         if not self.markdown:
             self.markdown = self.text
+
+
+class Outbox(Protocol):
+    """Sends a reply later, outside the request that asked: reindex reports, digests.
+
+    `to` is the message that started it (its channel and conversation say where).
+    """
+
+    async def send(self, to: Incoming, reply: Reply) -> None: ...

@@ -1,0 +1,117 @@
+"""Reindexing from the chat: one run at a time, in the background, reported to the admin.
+
+The run uses the same `build_index` as `beslutningsbot index`, in a worker thread, so
+questions go on being answered from the live index; the new index is swapped in only
+after the indexer has written it whole. Progress goes to the admin at most every
+`progress_every` seconds, and the report (or the reason it failed) when it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from handlers import texts
+from handlers.clock import Clock, local_time
+from handlers.messages import Incoming, Reply
+from handlers.report import file_reason, indexing_failed
+from knowledge.errors import IndexingFailed
+from knowledge.indexer import IndexReport, Reader, build_index, read_minutes
+from knowledge.live import LiveIndex
+from knowledge.state import StateStore
+
+log = logging.getLogger(__name__)
+Notify = Callable[[Reply], Awaitable[None]]
+
+
+class Reindexer:
+    """Runs reindexes of the configured minutes into the live index's store."""
+
+    def __init__(self, sources: list[Path], live: LiveIndex, state: StateStore, clock: Clock,
+                 reader: Reader = read_minutes, progress_every: float = 10.0) -> None:
+        self.sources = sources
+        self.live = live
+        self.state = state
+        self.clock = clock
+        self.reader = reader
+        self.progress_every = progress_every
+        self.running: dict | None = None
+        self.task: asyncio.Task | None = None
+
+    async def start(self, message: Incoming, notify: Notify) -> tuple[Reply, str]:
+        """Start a run for `message`'s sender, or say who runs one. Returns the reply and
+        the audit result."""
+        if self.running is not None:
+            when = local_time(self.running["started"])
+            return Reply(texts.REINDEX_BUSY.format(who=self.running["by"], when=when)), texts.RESULT_BUSY
+        who = message.sender_name or message.sender_email or message.sender_id
+        self.running = {"by": who, "started": self.clock()}
+        self.task = asyncio.create_task(self._run(who, notify))
+        return Reply(texts.REINDEX_STARTED), texts.RESULT_STARTED
+
+    async def wait(self) -> None:
+        """Wait for the running reindex, if any (tests and shutdown)."""
+        if self.task is not None:
+            await asyncio.shield(self.task)
+
+    async def _run(self, who: str, notify: Notify) -> None:
+        started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        last_progress = [started]
+
+        def progress(done: int, total: int, name: str) -> None:
+            now = time.monotonic()
+            if now - last_progress[0] >= self.progress_every and done < total:
+                last_progress[0] = now
+                line = Reply(texts.REINDEX_PROGRESS.format(done=done, total=total))
+                asyncio.run_coroutine_threadsafe(notify(line), loop)
+
+        run = {"when": self.running["started"].isoformat(timespec="seconds"), "by": who}
+        try:
+            report = await asyncio.to_thread(
+                build_index, self.sources, self.live.path, progress=progress, reader=self.reader
+            )
+            await asyncio.to_thread(self.live.refresh)
+            reply, run["result"] = Reply(report_text(report, time.monotonic() - started)), texts.RESULT_OK
+            run["files"], run["warnings"] = len(report.files), len(report.warnings)
+        except IndexingFailed as error:
+            if error.__cause__ is not None:
+                log.error("reindex failed", exc_info=error.__cause__)
+            reply = Reply(texts.REINDEX_FAILED.format(reason=indexing_failed(error).split(": ", 1)[-1]))
+            run["result"] = f"{texts.RESULT_FAILED}: {error.code}"
+        except Exception:
+            log.exception("reindex failed unexpectedly")
+            reply = Reply(texts.REINDEX_FAILED.format(reason=texts.REINDEX_UNEXPECTED))
+            run["result"] = f"{texts.RESULT_FAILED}: crashed"
+        run["seconds"] = round(time.monotonic() - started, 1)
+        try:
+            await asyncio.to_thread(self.state.record_run, run)
+            await asyncio.to_thread(self.state.audit, _iso(self.clock()), who, "genindekser", run["result"])
+        except Exception:
+            log.exception("could not record the reindex run")
+        finally:
+            self.running = None
+        try:
+            await notify(reply)
+        except Exception:
+            log.exception("could not deliver the reindex report")
+
+
+def report_text(report: IndexReport, seconds: float) -> str:
+    lines = [
+        texts.REINDEX_DONE.format(seconds=f"{seconds:.1f}".replace(".", ",")),
+        texts.REINDEX_FILES.format(files=len(report.files), meetings=report.meetings, items=report.items),
+        texts.INDEX_CHANGES.format(new=report.new, changed=report.changed, removed=report.removed),
+    ]
+    if report.warnings:
+        lines.append(texts.INDEX_WARNINGS)
+        lines += [texts.INDEX_WARNING_LINE.format(name=r.name, reason=file_reason(r)) for r in report.warnings]
+    return "\n".join(lines)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")

@@ -1,0 +1,88 @@
+"""The conversation as a chat: questions, help, commands, and what goes wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.conversation import Conversation
+from knowledge.state import StateStore
+from tests.chat import Chat
+
+
+@pytest.fixture
+def chat(sample_index):
+    return Chat(Conversation(lambda: sample_index))
+
+
+async def test_a_question_gets_the_decision(chat):
+    reply = await chat.say("hvad besluttede direktionen om Hændelseslog?")
+    assert "Direktionen besluttede 8. april 2026, Punkt 2: Hændelseslog - TeamEffect" in reply
+    assert "Sag 85.02.02P35-106-24" in reply
+    assert "Prøvehandling gennemføres og evalueres inden systemet erhverves." in reply
+    assert "Se også:" not in reply or "- " in reply
+
+
+async def test_help_in_three_spellings(chat):
+    for word in ("hjælp", "help", "?", "/hjælp"):
+        assert "Spørg mig om" in await chat.say(word)
+
+
+@pytest.mark.parametrize("typed, suggested", [("/hjlp", "hjælp"), ("/genindeks", "genindekser"), ("!statsu", "status")])
+async def test_an_unknown_command_gets_the_closest_one(chat, typed, suggested):
+    assert f"Mente du »{suggested}«?" in await chat.say(typed)
+
+
+async def test_a_one_word_question_is_not_taken_for_a_command(chat):
+    assert "Evaluering af visionsdag" in await chat.say("visionsdag")
+
+
+async def test_an_empty_message_gets_a_hint(chat):
+    assert "Skriv, hvad du vil vide" in await chat.say("   \n ")
+
+
+async def test_a_20000_character_message_is_refused_politely(chat):
+    assert "for langt" in await chat.say("hændelseslog " * 1600)
+
+
+async def test_nothing_found_says_so_and_offers_titles(chat):
+    reply = await chat.say("hvad besluttede direktionen om cykelstier?")
+    assert reply.startswith("Jeg fandt intet i referaterne, der svarer på »cykelstier«.")
+
+
+async def test_a_closed_item_shows_title_and_date_only(chat):
+    reply = await chat.say("møde med borgmesteren")
+    assert reply.startswith("8. april 2026: Punkt 8: Lukket: Møde med borgmesteren\nPunktet er lukket.")
+    assert "00.01.00I00" not in reply
+
+
+async def test_status_with_more_text_is_a_question(chat):
+    reply = await chat.say("status på implementering af reformer")
+    assert "Gensidig orientering om status på implementering af reformer" in reply
+
+
+async def test_a_broken_index_gets_a_danish_message(tmp_path):
+    from knowledge.errors import IndexUnavailable
+
+    def broken():
+        raise IndexUnavailable("corrupt")
+
+    reply = await Chat(Conversation(broken)).say("hændelseslog")
+    assert "Indekset kan ikke læses lige nu. En administrator skal køre »genindekser«." == reply
+
+
+async def test_an_unexpected_error_gets_an_apology_without_details():
+    def exploding():
+        raise RuntimeError("secret internals")
+
+    reply = await Chat(Conversation(exploding)).say("hændelseslog")
+    assert reply == "Beklager, noget gik galt hos mig. Prøv igen om lidt."
+
+
+@pytest.mark.parametrize("where", ["memory", "disk"])
+async def test_non_admins_are_refused_and_audited(sample_index, tmp_path, where):
+    state = StateStore(None if where == "memory" else tmp_path / "state.json")
+    conversation = Conversation(lambda: sample_index, state=state, admins=("boss",))
+    for command in ("genindekser", "reindex", "status"):
+        assert f"Det er kun administratorer, der kan bruge »{command}«." == await Chat(conversation).say(command)
+    assert [(e["command"], e["result"]) for e in state.recent_audit()] == [
+        ("status", "afvist"), ("reindex", "afvist"), ("genindekser", "afvist")]
