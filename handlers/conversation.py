@@ -48,6 +48,10 @@ COMMANDS: dict[str, Command] = {
     "hjælp": Command("help"),
     "help": Command("help"),
     "?": Command("help"),
+    "abonner": Command("subscribe", takes_text=True),
+    "afmeld": Command("unsubscribe", takes_text=True),
+    "abonnementer": Command("subscriptions"),
+    "digest": Command("digest", admin=True, takes_text=True),
     "genindekser": Command("reindex", admin=True),
     "reindex": Command("reindex", admin=True),
     "status": Command("status", admin=True),
@@ -59,8 +63,9 @@ class Conversation:
 
     def __init__(self, index: IndexSource, *, state: StateStore | None = None,
                  admins: frozenset[str] | tuple[str, ...] = (), reindexer=None,
-                 outbox: Outbox | None = None, clock: Clock = utc_now) -> None:
+                 outbox: Outbox | None = None, clock: Clock = utc_now, digests=None) -> None:
         self.index = index
+        self.digests = digests
         self.state = state or StateStore(None)
         self.admins = frozenset(admin.lower() for admin in admins)
         self.reindexer = reindexer
@@ -123,6 +128,36 @@ class Conversation:
 
     async def help(self, message: Incoming, rest: str) -> Reply:
         return Reply(texts.HELP)
+
+    async def subscribe(self, message: Incoming, rest: str) -> Reply:
+        return await self._digests().subscribe(message, rest)
+
+    async def unsubscribe(self, message: Incoming, rest: str) -> Reply:
+        return await self._digests().unsubscribe(message, rest)
+
+    async def subscriptions(self, message: Incoming, rest: str) -> Reply:
+        return await self._digests().list(message, rest)
+
+    async def digest(self, message: Incoming, rest: str) -> Reply:
+        action = rest.strip().lower()
+        if action == "vis":
+            reply = await self._digests().preview(message)
+            await self._audit(message, "digest vis", texts.RESULT_OK)
+            return reply
+        if action == "nu":
+            result = await self._digests().run()
+            reply = Reply(texts.DIGEST_SENT.format(sent=result.sent, empty=result.empty,
+                                                    failed=result.failed, gone=result.gone))
+            await self._audit(message, "digest nu", f"{texts.RESULT_OK}: {result.sent} sendt")
+            return reply
+        return Reply(texts.DIGEST_USAGE)
+
+    def _digests(self):
+        if self.digests is None:
+            from handlers.digests import Digests
+
+            self.digests = Digests(self.index, self.state, None, self.clock)
+        return self.digests
 
     async def reindex(self, message: Incoming, rest: str) -> Reply:
         if self.reindexer is None:

@@ -21,6 +21,9 @@ class Incoming:
     channel: str = "console"
     conversation_id: str = "console"
     sender_email: str = ""
+    # Where to send later replies in this conversation, opaque to the handlers: a Teams
+    # ConversationReference as a dict, a Webex room id. Stored with subscriptions.
+    address: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass

@@ -185,6 +185,16 @@ class Searcher:
         hits = [make_hit(self.items[doc], score[doc]) for doc in ranked[:limit]]
         return Result("answer", question, hits, coverage=best)
 
+    def matching(self, topic: str) -> set[str]:
+        """Ids of every item that answers `topic` well enough to be shown for it: the items
+        a topic subscription ("abonner digitalisering") follows."""
+        concepts = self.concepts.build(parse_question(topic).topic or topic)
+        if not concepts or not self.items:
+            return set()
+        _, coverage, _ = self._score(concepts)
+        needed = MIN_COVERAGE_UNKNOWN if any(c.unknown for c in concepts) else MIN_COVERAGE
+        return {self.items[doc]["id"] for doc in np.flatnonzero(coverage >= needed)}
+
     # --- scoring -----------------------------------------------------------------------
 
     def _score(self, concepts: list[Concept]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -1,0 +1,162 @@
+"""Digest subscriptions: the chat commands, the digest text, and one delivery run.
+
+A run goes through the active subscriptions one at a time: it builds the digest of what
+was indexed after the subscription's watermark, hands it to the channel to deliver, and
+moves the watermark only after the channel says it was sent. So a run that stops half way
+leaves the rest with their old watermarks (they get theirs next time) and the first ones
+with new ones (they get nothing twice). A channel that says the bot is gone (403, 404)
+makes the subscription inactive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Awaitable, Callable
+
+from handlers import texts
+from handlers.answer import content_markdown, escape_markdown, plain_quote
+from handlers.clock import Clock, local_time
+from handlers.messages import Incoming, Reply
+from handlers.schedule import WeeklySchedule
+from knowledge.dates import danish
+from knowledge.digest import Digest, build_digest, newest_indexing_time
+from knowledge.index import Index
+from knowledge.state import StateStore
+
+log = logging.getLogger(__name__)
+
+SENT, GONE, FAILED = "sent", "gone", "failed"
+Deliver = Callable[[dict, Reply], Awaitable[str]]
+
+
+def digest_reply(digest: Digest, topic: str | None = None) -> Reply:
+    topic_text = texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)) if topic else ""
+    heading = texts.DIGEST_HEADING.format(count=digest.count, topic=topic_text)
+    text, markdown = [heading], [f"**{escape_markdown(heading)}**"]
+    for day, body, entries in digest.groups:
+        meeting = texts.DIGEST_MEETING.format(body=body, date=danish(day))
+        text += ["", meeting]
+        markdown += ["", f"**{content_markdown(meeting)}**"]
+        for entry in entries:
+            title = texts.DIGEST_ITEM.format(number=entry.number, title=entry.title)
+            case = f" ({texts.DIGEST_CASE.format(case=entry.case_number)})" if entry.case_number else ""
+            text += [f"- {title}{case}", *[f"  {line}" for line in entry.decision.splitlines()]]
+            markdown += [f"- **{content_markdown(title)}**{content_markdown(case)}",
+                         *[f"  > {content_markdown(line)}" for line in entry.decision.splitlines()]]
+    return Reply("\n".join(text), "\n".join(markdown))
+
+
+@dataclass
+class RunResult:
+    sent: int = 0
+    empty: int = 0
+    failed: int = 0
+    gone: int = 0
+    delivered_to: list[int] = field(default_factory=list)
+
+
+class Digests:
+    """Subscriptions and digest runs over one index and state store."""
+
+    def __init__(self, index: Callable[[], Index], state: StateStore, schedule: WeeklySchedule | None,
+                 clock: Clock, deliver: Deliver | None = None) -> None:
+        self.index = index
+        self.state = state
+        self.schedule = schedule
+        self.clock = clock
+        self.deliver = deliver
+        self.lock = asyncio.Lock()
+
+    def next_text(self) -> str:
+        if self.schedule is None:
+            return texts.DIGEST_OFF
+        return texts.NEXT_DIGEST.format(when=self.schedule.describe(self.schedule.next_after(self.clock())))
+
+    # --- chat commands -------------------------------------------------------------------
+
+    async def subscribe(self, message: Incoming, topic: str) -> Reply:
+        topic = topic.strip() or None
+        topic_text = texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)) if topic else ""
+        existing = [s for s in await asyncio.to_thread(self.state.subscriptions)
+                    if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id
+                    and (s.get("topic") or None) == topic]
+        if existing:
+            return Reply(texts.ALREADY_SUBSCRIBED.format(topic=topic_text, next=self.next_text()))
+        watermark = await asyncio.to_thread(lambda: newest_indexing_time(self.index()))
+        await asyncio.to_thread(self.state.add_subscription, {
+            "channel": message.channel, "conversation_id": message.conversation_id,
+            "address": dict(message.address), "direct": message.direct,
+            "subscriber_id": message.sender_id, "subscriber_name": message.sender_name or message.sender_email,
+            "created": self.clock().isoformat(timespec="seconds"), "topic": topic,
+            "watermark": watermark, "active": True,
+        })
+        return Reply(texts.SUBSCRIBED.format(topic=topic_text, next=self.next_text()))
+
+    async def unsubscribe(self, message: Incoming, rest: str) -> Reply:
+        removed = await asyncio.to_thread(self.state.remove_subscriptions, message.channel, message.conversation_id)
+        if not removed:
+            return Reply(texts.NOT_SUBSCRIBED)
+        return Reply(texts.UNSUBSCRIBED.format(count=removed))
+
+    async def list(self, message: Incoming, rest: str) -> Reply:
+        mine = [s for s in await asyncio.to_thread(self.state.subscriptions)
+                if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id]
+        if not mine:
+            return Reply(texts.NOT_SUBSCRIBED)
+        lines = [texts.SUBSCRIPTIONS_HEADING]
+        for entry in mine:
+            what = texts.SUBSCRIPTION_TOPIC.format(topic=plain_quote(entry["topic"])) if entry.get("topic") else texts.SUBSCRIPTION_ALL
+            lines.append(texts.SUBSCRIPTION_LINE.format(what=what, when=local_time(entry["created"]), who=entry["subscriber_name"]))
+        lines.append(self.next_text())
+        return Reply("\n".join(lines))
+
+    async def preview(self, message: Incoming) -> Reply:
+        """What this chat's digest would say now (the admin's "digest vis")."""
+        mine = [s for s in await asyncio.to_thread(self.state.subscriptions)
+                if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id]
+        # Without a subscription here, the digest a subscriber would get covers a week.
+        week_ago = (self.clock() - timedelta(days=7)).isoformat(timespec="seconds")
+        subscription = mine[0] if mine else {"watermark": week_ago, "topic": None}
+        digest = await asyncio.to_thread(build_digest, self.index(), subscription.get("watermark"), subscription.get("topic"))
+        if digest.empty:
+            return Reply(texts.DIGEST_EMPTY_PREVIEW)
+        return digest_reply(digest, subscription.get("topic"))
+
+    # --- a run ---------------------------------------------------------------------------
+
+    async def run(self) -> RunResult:
+        """Deliver every active subscription's digest once; one run at a time."""
+        async with self.lock:
+            result = RunResult()
+            index = self.index()
+            for subscription in await asyncio.to_thread(self.state.subscriptions):
+                digest = await asyncio.to_thread(build_digest, index, subscription.get("watermark"), subscription.get("topic"))
+                if digest.empty:
+                    result.empty += 1
+                    continue
+                outcome = await self._deliver(subscription, digest_reply(digest, subscription.get("topic")))
+                if outcome == SENT:
+                    await asyncio.to_thread(self.state.update_subscription, subscription["doc_id"], {
+                        "watermark": digest.watermark, "last_sent": self.clock().isoformat(timespec="seconds")})
+                    result.sent += 1
+                    result.delivered_to.append(subscription["doc_id"])
+                elif outcome == GONE:
+                    log.warning("digest subscription %s in %s is gone; marked inactive",
+                                subscription["doc_id"], subscription["channel"])
+                    await asyncio.to_thread(self.state.update_subscription, subscription["doc_id"], {"active": False})
+                    result.gone += 1
+                else:
+                    result.failed += 1
+            return result
+
+    async def _deliver(self, subscription: dict, reply: Reply) -> str:
+        if self.deliver is None:
+            return FAILED
+        try:
+            return await self.deliver(subscription, reply)
+        except Exception:
+            log.exception("digest delivery to subscription %s failed", subscription.get("doc_id"))
+            return FAILED

@@ -1,0 +1,164 @@
+"""Digests through the handlers: subscribing, what is new, and runs that fail half way."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from handlers.conversation import Conversation
+from handlers.digests import FAILED, GONE, SENT, Digests
+from handlers.schedule import WeeklySchedule
+from knowledge.indexer import build_index
+from knowledge.live import LiveIndex
+from knowledge.paths import SAMPLES_DIR
+from knowledge.state import StateStore
+from tests.chat import Chat
+
+NEW_MEETING = """REFERAT Direktionen d. 18-11-2026
+
+Mødedato Onsdag d. 18. november 2026 kl. 09:00
+
+Punkt 1: Ny politik for digitalisering af arkivet
+
+00.01.00A00-9-26
+
+Beslutning
+
+Politikken godkendes.
+
+Punkt 2: Julefrokost
+
+00.01.00A00-10-26
+
+Beslutning
+
+Afholdes fredag den 11. december.
+
+Punkt 3: Lukket: Personalesag
+
+00.01.00A00-11-26
+"""
+
+
+class World:
+    """Minutes, an index, a state store, a clock that tests move, and recorded deliveries."""
+
+    def __init__(self, tmp_path, where="disk"):
+        self.now = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+        self.minutes = tmp_path / "minutes"
+        shutil.copytree(SAMPLES_DIR, self.minutes)
+        self.store = tmp_path / "index.json"
+        build_index([self.minutes], self.store, now=self.now - timedelta(days=30))
+        self.live = LiveIndex.open(self.store)
+        self.state = StateStore(None if where == "memory" else tmp_path / "state.json")
+        self.delivered: list[tuple[dict, str]] = []
+        self.outcomes: dict[str, list[str]] = {}
+        self.digests = Digests(self.live.get, self.state, WeeklySchedule.parse("mon 08:00"), lambda: self.now,
+                               deliver=self.deliver)
+        self.conversation = Conversation(self.live.get, state=self.state, digests=self.digests,
+                                         clock=lambda: self.now, admins=("admin",))
+
+    async def deliver(self, subscription: dict, reply) -> str:
+        outcome = (self.outcomes.get(subscription["conversation_id"]) or [SENT]).pop(0)
+        if outcome == SENT:
+            self.delivered.append((subscription, reply.text))
+        return outcome
+
+    def chat(self, who: str, direct: bool = True, channel: str = "msteams") -> Chat:
+        return Chat(self.conversation, sender_id=who, name=who.title(), direct=direct, channel=channel)
+
+    def add_meeting(self, text: str = NEW_MEETING, name: str = "new.txt") -> None:
+        (self.minutes / name).write_text(text, encoding="utf-8")
+        build_index([self.minutes], self.store, now=self.now)
+        self.live.refresh()
+
+
+@pytest.fixture(params=["memory", "disk"])
+def world(request, tmp_path):
+    return World(tmp_path, request.param)
+
+
+async def test_subscribing_says_what_and_when(world):
+    reply = await world.chat("anna").say("abonner")
+    assert reply == ("Denne chat abonnerer nu på ugeoversigten over direktionens nye beslutninger. "
+                     "Næste ugeoversigt kommer mandag 23. november 2026 kl. 08:00.")
+    again = await world.chat("anna").say("abonner")
+    assert again.startswith("Denne chat abonnerer allerede")
+    listing = await world.chat("anna").say("abonnementer")
+    assert "- alle nye beslutninger, oprettet 20. november 2026 kl. 13:00 af Anna" in listing
+
+
+async def test_a_new_meeting_reaches_every_subscriber_once(world):
+    await world.chat("anna").say("abonner")
+    await world.chat("bo", channel="webex").say("abonner")
+    assert (await world.digests.run()).sent == 0  # nothing new yet
+    world.add_meeting()
+    result = await world.digests.run()
+    assert (result.sent, result.empty) == (2, 0)
+    texts = [text for _, text in world.delivered]
+    for text in texts:
+        assert text.startswith("Ugeoversigt: 2 nye beslutning(er) fra direktionen")
+        assert "Direktionens møde 18. november 2026" in text
+        assert "- Punkt 1: Ny politik for digitalisering af arkivet (Sag 00.01.00A00-9-26)" in text
+        assert "Personalesag" not in text  # closed items stay out
+        assert "Hændelseslog" not in text  # old decisions stay out
+    again = await world.digests.run()
+    assert (again.sent, again.empty) == (0, 2)
+
+
+async def test_an_old_meeting_indexed_late_is_news(world):
+    await world.chat("anna").say("abonner")
+    old = NEW_MEETING.replace("18-11-2026", "18-11-2020").replace("18. november 2026", "18. november 2020")
+    world.add_meeting(old, "old.txt")
+    await world.digests.run()
+    assert "Direktionens møde 18. november 2020" in world.delivered[0][1]
+
+
+async def test_a_topic_subscription_gets_only_matching_decisions(world):
+    await world.chat("anna").say("abonner digitalisering")
+    world.add_meeting()
+    await world.digests.run()
+    (subscription, text), = world.delivered
+    assert subscription["topic"] == "digitalisering"
+    assert "Ny politik for digitalisering af arkivet" in text and "Julefrokost" not in text
+
+
+async def test_a_run_stopped_after_k_of_n_resumes_without_repeats(world):
+    for who in ("a1", "a2", "a3", "a4"):
+        await world.chat(who).say("abonner")
+    world.add_meeting()
+    world.outcomes = {"msteams-a3-1to1": [FAILED], "msteams-a4-1to1": [FAILED]}
+    first = await world.digests.run()
+    assert (first.sent, first.failed) == (2, 2)
+    second = await world.digests.run()
+    assert (second.sent, second.empty) == (2, 2)
+    receivers = sorted(sub["conversation_id"] for sub, _ in world.delivered)
+    assert receivers == ["msteams-a1-1to1", "msteams-a2-1to1", "msteams-a3-1to1", "msteams-a4-1to1"]
+
+
+async def test_a_subscription_whose_bot_was_removed_is_made_inactive(world):
+    await world.chat("gone").say("abonner")
+    await world.chat("here").say("abonner")
+    world.add_meeting()
+    world.outcomes = {"msteams-gone-1to1": [GONE]}
+    result = await world.digests.run()
+    assert (result.sent, result.gone) == (1, 1)
+    assert [s["conversation_id"] for s in world.state.subscriptions()] == ["msteams-here-1to1"]
+    assert "Abonnenter på ugeoversigten: 1." in await world.chat("admin").say("status")
+
+
+async def test_unsubscribe(world):
+    await world.chat("anna", direct=False).say("abonner")
+    assert "1 abonnement(er) afmeldt" in await world.chat("anna", direct=False).say("afmeld")
+    assert (await world.chat("anna", direct=False).say("afmeld")).startswith("Denne chat abonnerer ikke")
+
+
+async def test_admin_digest_commands(world):
+    await world.chat("anna").say("abonner")
+    world.add_meeting()
+    assert "Ugeoversigt: 2 nye" in await world.chat("admin").say("digest vis")
+    assert await world.chat("anna").say("digest nu") == "Det er kun administratorer, der kan bruge »digest«."
+    assert "1 sendt" in await world.chat("admin").say("digest nu")
+    assert len(world.delivered) == 1
