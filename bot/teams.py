@@ -1,0 +1,189 @@
+"""The Teams channel: `POST /api/messages`, and the bot that turns Teams activities into
+channel-neutral `Incoming` messages and the conversation's `Reply` back into Teams messages.
+
+`setup(app, settings, conversation)` adds the route and leaves on the app what proactive
+sends need later: the adapter (`TEAMS_ADAPTER`), the bot (`TEAMS_BOT`) and the app id
+(`TEAMS_APP_ID`, empty when authentication is off). A message has the bot's @mention
+removed; a pressed "Se også" button (an Action.Submit message, or an `adaptiveCard/action`
+invoke) asks the question it carries. An answer with card data goes out as an Adaptive
+Card 1.5, anything else as markdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    TextFormatTypes,
+)
+
+from bot.cards import CONTENT_TYPE, answer_card, submitted_question
+from bot.settings import Settings
+from bot.teams_adapter import BotAuthConfig, TeamsAdapter
+from handlers import texts
+from handlers.conversation import Conversation
+from handlers.messages import Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "msteams"
+CARD_VERSION = "1.5"
+# Teams shows the summary in notifications and the activity feed instead of "sent a card".
+MAX_SUMMARY = 200
+_OTHER_MENTION = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+
+
+class BeslutningsBot(ActivityHandler):
+    """Answers Teams messages, card buttons and Universal Actions through one `Conversation`."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        text = submitted_question(activity.value) or without_bot_mention(activity)
+        await self._answer(turn_context, text)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        question = submitted_question(_action_data(activity.value))
+        if question is None:
+            return _universal_action_response(HTTPStatus.BAD_REQUEST, texts.CARD_ACTION_UNKNOWN)
+        await self._answer(turn_context, question)
+        return _universal_action_response(HTTPStatus.OK, texts.CARD_ACTION_ANSWERED)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount],
+                                        turn_context: TurnContext) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        # Only when the bot itself joins (installed in a chat or team), not for every new member.
+        if bot_id and any(member.id == bot_id for member in members_added):
+            await turn_context.send_activity(markdown_activity(texts.WELCOME))
+
+    async def _answer(self, turn_context: TurnContext, text: str) -> None:
+        await turn_context.send_activity(Activity(type=ActivityTypes.typing))
+        reply = await self.conversation.handle(incoming(turn_context.activity, text))
+        await turn_context.send_activities(reply_activities(reply))
+
+
+def incoming(activity: Activity, text: str) -> Incoming:
+    """The channel-neutral message for a Teams activity whose question is `text`."""
+    sender = activity.from_property or ChannelAccount()
+    conversation = activity.conversation
+    return Incoming(
+        text=text,
+        # The AAD object id is the same in every chat and is what admins are listed by.
+        sender_id=sender.aad_object_id or sender.id or "",
+        sender_name=sender.name or "",
+        direct=conversation.conversation_type == "personal",
+        channel=CHANNEL,
+        conversation_id=conversation.id,
+    )
+
+
+def without_bot_mention(activity: Activity) -> str:
+    """The message text without the @mention of the bot; other mentions keep their name.
+
+    botbuilder's `TurnContext.remove_recipient_mention` is not used: it treats the name as a
+    regular expression and removes it anywhere in the text, not only as the mention.
+    """
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or ():
+        if (entity.type or "").lower() != "mention":
+            continue
+        mentioned_id, mention_text, name = _mention(entity)
+        if bot_id and mentioned_id == bot_id:
+            for form in (mention_text, f"<at>{name}</at>" if name else ""):
+                if form:
+                    text = text.replace(form, " ")
+    return _OTHER_MENTION.sub(r"\1", text).strip()
+
+
+def _mention(entity: Any) -> tuple[str | None, str, str]:
+    # A `Mention` built in code has attributes; one read off the wire is a plain `Entity`
+    # with the same fields in additional_properties.
+    extra = getattr(entity, "additional_properties", None) or {}
+    mentioned = getattr(entity, "mentioned", None) or extra.get("mentioned") or {}
+    text = getattr(entity, "text", None) or extra.get("text") or ""
+    if isinstance(mentioned, dict):
+        return mentioned.get("id"), text, mentioned.get("name") or ""
+    return mentioned.id, text, mentioned.name or ""
+
+
+def _action_data(value: Any) -> Any:
+    # An Action.Execute invoke carries {"action": {"type", "verb", "data"}, "trigger"}.
+    if isinstance(value, dict) and isinstance(value.get("action"), dict):
+        return value["action"].get("data")
+    return None
+
+
+def _universal_action_response(status: HTTPStatus, message: str) -> InvokeResponse:
+    # Universal Actions want HTTP 200 with the outcome in the body; Teams shows `value`.
+    if status == HTTPStatus.OK:
+        body = {"statusCode": int(status), "type": "application/vnd.microsoft.activity.message", "value": message}
+    else:
+        body = {"statusCode": int(status), "type": "application/vnd.microsoft.error",
+                "value": {"code": status.phrase.replace(" ", ""), "message": message}}
+    return InvokeResponse(status=int(HTTPStatus.OK), body=body)
+
+
+def reply_activities(reply: Reply) -> list[Activity]:
+    """The Teams messages for a reply and its extra replies, in order."""
+    activities = [reply_activity(reply)]
+    for extra in reply.extra:
+        activities += reply_activities(extra)
+    return activities
+
+
+def reply_activity(reply: Reply) -> Activity:
+    """An Adaptive Card when the reply has card data, otherwise a markdown message."""
+    if not reply.card:
+        return markdown_activity(reply.markdown)
+    card = answer_card(reply.card, CARD_VERSION)
+    card["fallbackText"] = reply.text
+    return Activity(
+        type=ActivityTypes.message,
+        # No text: Teams would show it above the card, the answer twice.
+        summary=_summary(reply.text),
+        attachments=[Attachment(content_type=CONTENT_TYPE, content=card)],
+    )
+
+
+def markdown_activity(markdown: str) -> Activity:
+    return Activity(type=ActivityTypes.message, text=markdown, text_format=TextFormatTypes.markdown)
+
+
+def _summary(text: str) -> str:
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first if len(first) <= MAX_SUMMARY else first[: MAX_SUMMARY - 1].rstrip() + "…"
+
+
+TEAMS_ADAPTER = web.AppKey("teams_adapter", TeamsAdapter)
+TEAMS_BOT = web.AppKey("teams_bot", BeslutningsBot)
+TEAMS_APP_ID = web.AppKey("teams_app_id", str)
+
+
+def setup(app: web.Application, settings: Settings, conversation: Conversation) -> None:
+    """Add `POST /api/messages` to `app` and keep the adapter, bot and app id on it."""
+    config = BotAuthConfig.from_settings(settings)
+    app[TEAMS_ADAPTER] = TeamsAdapter(config)
+    app[TEAMS_BOT] = BeslutningsBot(conversation)
+    app[TEAMS_APP_ID] = config.APP_ID
+    if not config.auth_enabled:
+        log.warning("MicrosoftAppId is empty: Teams requests are not authenticated (local use only)")
+    app.router.add_post("/api/messages", messages)
+
+
+async def messages(request: web.Request) -> web.Response:
+    return await request.app[TEAMS_ADAPTER].process(request, request.app[TEAMS_BOT])

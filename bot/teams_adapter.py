@@ -1,0 +1,152 @@
+"""The Teams side of HTTP: the Bot Framework adapter that checks and runs `POST /api/messages`.
+
+`TeamsAdapter` is botbuilder's `CloudAdapter` with its own `process`: it answers a request
+that is not a JSON activity with 400, refuses an unauthenticated one with 401 before
+botbuilder would fetch any signing keys, returns an invoke's body as the bot made it
+(4.17.1 serializes it a second time and fails with 500), and turns any unexpected failure
+into a bare 500 with the traceback in the log. Its `on_turn_error` tells the person, in
+Danish, that something went wrong. The credentials come from `Settings` only, through
+`BotAuthConfig`, whose repr never shows the password.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import Bot, InvokeResponse, TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes
+from msrest.serialization import Model
+
+from bot.settings import Settings
+from handlers import texts
+
+log = logging.getLogger(__name__)
+
+# A compact JWT: three base64url parts. Anything else cannot be a Bot Framework token, so
+# it is refused here rather than handed to botbuilder, which may first download keys.
+_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class BotAuthConfig:
+    """The configuration object botbuilder reads its credentials from (by attribute name)."""
+
+    APP_ID: str = ""
+    APP_PASSWORD: str = field(default="", repr=False)
+    APP_TYPE: str = "MultiTenant"
+    APP_TENANTID: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "BotAuthConfig":
+        if not settings.app_id:
+            # botbuilder's SingleTenant factory insists on an app id; MultiTenant with no
+            # id is its way of saying "authentication off" (Emulator, Agents Playground).
+            return cls()
+        return cls(settings.app_id, settings.app_password, settings.app_type, settings.app_tenant_id)
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.APP_ID)
+
+
+class TeamsAdapter(CloudAdapter):
+    """CloudAdapter for one bot, with strict request checks and a Danish apology on errors."""
+
+    def __init__(self, config: BotAuthConfig) -> None:
+        super().__init__(ConfigurationBotFrameworkAuthentication(config))
+        self.app_id = config.APP_ID
+        self.auth_enabled = config.auth_enabled
+        self.on_turn_error = self._on_turn_error
+
+    async def process(self, request: web.Request, bot: Bot, ws_response: Any = None) -> web.Response:
+        """Answer one `POST /api/messages`; never raises and never shows an exception's text."""
+        try:
+            return await self._process(request, bot)
+        except web.HTTPException as error:
+            # e.g. 413 from aiohttp for a body over client_max_size: already a clean answer.
+            return web.Response(status=error.status, text=error.reason)
+        except Exception:
+            log.exception("Teams request failed")
+            return _status(HTTPStatus.INTERNAL_SERVER_ERROR)
+
+    async def _process(self, request: web.Request, bot: Bot) -> web.Response:
+        if request.content_type != "application/json":
+            return _status(HTTPStatus.BAD_REQUEST, "Content-Type must be application/json")
+        try:
+            body = await request.json()
+        except ValueError:
+            return _status(HTTPStatus.BAD_REQUEST, "Body is not JSON")
+        if not isinstance(body, dict):
+            return _status(HTTPStatus.BAD_REQUEST, "Body is not a JSON object")
+        try:
+            activity = Activity().deserialize(body)
+        except ValueError:
+            return _status(HTTPStatus.BAD_REQUEST, "Body is not an activity")
+        if not activity.type or not activity.service_url or not (activity.conversation and activity.conversation.id):
+            return _status(HTTPStatus.BAD_REQUEST, "Activity needs type, serviceUrl and conversation.id")
+
+        auth_header = request.headers.get("Authorization", "")
+        if self.auth_enabled and not _looks_like_bearer(auth_header):
+            return _refused("no bearer token")
+        try:
+            authenticated = await self.bot_framework_authentication.authenticate_request(activity, auth_header)
+        except PermissionError:
+            return _refused("PermissionError")
+        except OSError:
+            # The signing keys could not be fetched (requests' errors are OSErrors): our
+            # failure, not the caller's, so it is a 500 and the channel may retry.
+            raise
+        except Exception as error:
+            # botbuilder reports other bad tokens as jwt errors, KeyErrors or a bare Exception.
+            return _refused(type(error).__name__)
+
+        invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+        if invoke_response is None:
+            return _status(HTTPStatus.CREATED)
+        return _invoke_answer(invoke_response)
+
+    async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
+        log.error("Teams turn failed (%s activity)", context.activity.type,
+                  exc_info=(type(error), error, error.__traceback__))
+        try:
+            if context.activity.type == ActivityTypes.invoke:
+                await context.send_activity(Activity(
+                    type=ActivityTypes.invoke_response,
+                    value=InvokeResponse(status=int(HTTPStatus.INTERNAL_SERVER_ERROR)),
+                ))
+            await context.send_activity(texts.SORRY)
+        except Exception:
+            log.exception("could not send the apology to Teams")
+
+
+def _looks_like_bearer(header: str) -> bool:
+    scheme, _, token = header.partition(" ")
+    return scheme == "Bearer" and bool(_JWT.match(token))
+
+
+def _refused(reason: str) -> web.Response:
+    # The kind of failure only: never the token, and no traceback for an outsider's mistake.
+    # INFO, not WARNING: anyone on the internet can cause one.
+    log.info("Teams request refused (401): %s", reason)
+    return _status(HTTPStatus.UNAUTHORIZED)
+
+
+def _invoke_answer(invoke_response: InvokeResponse) -> web.Response:
+    body = invoke_response.body
+    if isinstance(body, Model):
+        # Only a botbuilder model still needs serializing; a dict is already the answer.
+        body = serializer_helper(body)
+    status = int(invoke_response.status or HTTPStatus.OK)
+    if body is None:
+        return web.Response(status=status)
+    return web.json_response(body, status=status)
+
+
+def _status(status: HTTPStatus, reason: str = "") -> web.Response:
+    return web.Response(status=int(status), text=reason or status.phrase)

@@ -1,0 +1,327 @@
+"""The Webex channel: the `POST /api/webex` webhook and the background work it starts.
+
+A webhook only names a message or a card submit by id. The route checks the
+`X-Spark-Signature` over the raw body before anything else, answers 200 at once and hands
+the event to `WebexBot`, which fetches the message or the submit, removes the bot's
+mention in group spaces, asks the channel-neutral `Conversation` and posts the reply
+(markdown, and an Adaptive Card v1.3 when the reply has card data) to the same room. At
+most `MAX_CONCURRENT` events are handled at a time. The aiohttp session, the
+`WebexClient` and the `WebexBot` live in the app's cleanup context under the AppKeys
+below, so other parts of the server (the digest) send through the same client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import hmac
+import html
+import json
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+import aiohttp
+from aiohttp import web
+
+from bot.cards import answer_card, attachment, submitted_question
+from bot.settings import Settings
+from bot.webex_client import DEFAULT_TIMEOUT, RetryPolicy, WebexClient, WebexError
+from handlers import texts
+from handlers.conversation import Conversation
+from handlers.messages import Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/webex"
+SIGNATURE_HEADER = "X-Spark-Signature"
+CARD_VERSION = "1.3"
+MAX_MARKDOWN_BYTES = 7439
+MAX_CONCURRENT = 8
+# Events waiting for a slot; beyond this a flood is refused rather than held in memory.
+MAX_PENDING = 256
+SHUTDOWN_GRACE = 5.0
+# Two webhooks registered for the same URL deliver every event twice; remembering the
+# last ids keeps that from becoming two answers.
+REMEMBERED_EVENTS = 512
+
+
+@dataclass(frozen=True)
+class Event:
+    """One webhook event worth handling: a new message or a card submit, by id."""
+
+    resource: str  # "messages" or "attachmentActions"
+    id: str
+    person_id: str = ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The bot itself, as `people/me` describes it."""
+
+    id: str
+    emails: tuple[str, ...] = ()
+    display_name: str = ""
+
+    def is_me(self, person_id: str) -> bool:
+        # Mentions in html may carry the bare UUID instead of the API's base64 id.
+        return bool(person_id) and person_id in (self.id, _uuid_of(self.id))
+
+
+def parse_event(payload: dict[str, Any]) -> Event | None:
+    """The event a webhook body announces; None for resources and events the bot ignores.
+
+    Raises ValueError when a known event lacks the id it must carry.
+    """
+    resource, kind = payload.get("resource"), payload.get("event")
+    if kind != "created" or resource not in ("messages", "attachmentActions"):
+        return None
+    data = payload.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        raise ValueError("webhook data without an id")
+    person = data.get("personId")
+    return Event(resource, data["id"], person if isinstance(person, str) else "")
+
+
+def signature_valid(secret: bytes, body: bytes, signature: str | None) -> bool:
+    """Whether `signature` is the hex HMAC-SHA1 of `body` under `secret`."""
+    if not secret or not signature:
+        return False
+    expected = hmac.new(secret, body, hashlib.sha1).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.strip().lower().encode("utf-8", "replace"))
+
+
+_MENTION = re.compile(r"<spark-mention\b([^>]*)>(.*?)</spark-mention>", re.IGNORECASE | re.DOTALL)
+_ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*[\"']([^\"']*)[\"']")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def strip_mention(text: str, html_text: str | None, me: Identity) -> str:
+    """The text of a group-space message without the mention of the bot.
+
+    The html names the mention exactly as it appears in the text (a person may shorten
+    the name); without html, a leading display name is removed.
+    """
+    names = []
+    for attributes, inner in _MENTION.findall(html_text or ""):
+        values = {key.lower(): html.unescape(value) for key, value in _ATTRIBUTE.findall(attributes)}
+        if values.get("data-object-type", "person") == "person" and me.is_me(values.get("data-object-id", "")):
+            names.append(html.unescape(_TAG.sub("", inner)).strip())
+    names = [name for name in names if name]
+    for name in names:
+        text = re.sub(rf"\s*(?<!\w){re.escape(name)}(?!\w)[,:;]?\s*", " ", text, count=1)
+    if not names and me.display_name:
+        text = re.sub(rf"^\s*{re.escape(me.display_name)}(?!\w)[,:;]?\s*", "", text, count=1, flags=re.IGNORECASE)
+    return text.strip()
+
+
+def fit_markdown(markdown: str, limit: int = MAX_MARKDOWN_BYTES) -> str:
+    """`markdown` cut to Webex's limit in UTF-8 bytes; the conversation normally fits it already."""
+    data = markdown.encode("utf-8")
+    if len(data) <= limit:
+        return markdown
+    log.warning("webex markdown of %d bytes cut to %d", len(data), limit)
+    return data[: limit - len("…".encode())].decode("utf-8", "ignore") + "…"
+
+
+async def send_reply(client: WebexClient, reply: Reply, *, room_id: str | None = None,
+                     person_id: str | None = None) -> None:
+    """Post a reply and its extra replies, each with its Adaptive Card when it has one."""
+    for part in (reply, *reply.extra):
+        attachments = [attachment(answer_card(part.card, CARD_VERSION))] if part.card else None
+        await client.send_message(room_id, person_id, markdown=fit_markdown(part.markdown or part.text),
+                                  attachments=attachments)
+
+
+class WebexBot:
+    """Handles webhook events in background tasks, a bounded number at a time."""
+
+    def __init__(self, client: WebexClient, conversation: Conversation, *,
+                 concurrency: int = MAX_CONCURRENT, pending: int = MAX_PENDING) -> None:
+        self.client = client
+        self.conversation = conversation
+        self._slots = asyncio.Semaphore(concurrency)
+        self._pending = pending
+        # Strong references: the event loop keeps only weak ones to running tasks.
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._identity: Identity | None = None
+        self._identity_lock = asyncio.Lock()
+
+    def dispatch(self, event: Event) -> bool:
+        """Start handling `event` in the background; False when too many are waiting."""
+        key = (event.resource, event.id)
+        if key in self._seen:
+            log.info("webex %s %s delivered again; ignored", event.resource, event.id)
+            return True
+        if len(self._tasks) >= self._pending:
+            log.error("webex backlog full (%d events); %s %s refused", len(self._tasks), event.resource, event.id)
+            return False
+        self._seen[key] = None
+        while len(self._seen) > REMEMBERED_EVENTS:
+            self._seen.popitem(last=False)
+        task = asyncio.create_task(self._run(event), name=f"webex-{event.resource}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def drain(self) -> None:
+        """Wait until every event started so far is handled."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """Give running events `grace` seconds to finish, then cancel the rest."""
+        if not self._tasks:
+            return
+        _, unfinished = await asyncio.wait(list(self._tasks), timeout=grace)
+        for task in unfinished:
+            task.cancel()
+        if unfinished:
+            log.warning("webex: %d events cancelled at shutdown", len(unfinished))
+            await asyncio.gather(*unfinished, return_exceptions=True)
+
+    async def identity(self) -> Identity:
+        """The bot's own identity, fetched once."""
+        async with self._identity_lock:
+            if self._identity is None:
+                me = await self.client.me()
+                emails = tuple(str(email).lower() for email in me.get("emails") or ())
+                self._identity = Identity(str(me.get("id", "")), emails, str(me.get("displayName") or ""))
+            return self._identity
+
+    async def handle(self, event: Event) -> None:
+        """Answer one event; raises when the message or submit cannot be fetched."""
+        if event.resource == "messages":
+            await self._answer_message(event)
+        elif event.resource == "attachmentActions":
+            await self._answer_action(event)
+
+    async def _run(self, event: Event) -> None:
+        async with self._slots:
+            try:
+                await self.handle(event)
+            except Exception:
+                log.exception("webex %s %s could not be handled", event.resource, event.id)
+
+    async def _answer_message(self, event: Event) -> None:
+        me = await self.identity()
+        # The bot's own posts come back as webhooks too; answering them would loop.
+        if me.is_me(event.person_id):
+            return
+        message = await self.client.get_message(event.id)
+        if me.is_me(message.get("personId", "")) or str(message.get("personEmail", "")).lower() in me.emails:
+            return
+        room_id = message.get("roomId")
+        if not room_id:
+            log.warning("webex message %s has no room; not answered", event.id)
+            return
+        direct = message.get("roomType") == "direct"
+        text = message.get("text") or ""
+        if not direct:
+            text = strip_mention(text, message.get("html"), me)
+        incoming = Incoming(text, sender_id=message.get("personId", ""), sender_name="", direct=direct,
+                            channel="webex", conversation_id=room_id,
+                            sender_email=message.get("personEmail", ""))
+        await self._answer(incoming)
+
+    async def _answer_action(self, event: Event) -> None:
+        action = await self.client.get_attachment_action(event.id)
+        if action.get("type") != "submit":
+            return
+        question = submitted_question(action.get("inputs"))
+        room_id = action.get("roomId")
+        if question is None or not room_id:
+            log.info("webex card submit %s carries no question; ignored", event.id)
+            return
+        # A submit does not say what kind of room it came from; a "Se også" button only
+        # asks a question, so it is treated as the more restricted group case.
+        incoming = Incoming(question, sender_id=action.get("personId", ""), sender_name="", direct=False,
+                            channel="webex", conversation_id=room_id)
+        await self._answer(incoming)
+
+    async def _answer(self, incoming: Incoming) -> None:
+        try:
+            reply = await self.conversation.handle(incoming)
+        except Exception:
+            log.exception("webex: the conversation failed in room %s", incoming.conversation_id)
+            reply = Reply(texts.SORRY)
+        try:
+            await send_reply(self.client, reply, room_id=incoming.conversation_id)
+        except WebexError as error:
+            log.error("webex reply to room %s could not be delivered: %s", incoming.conversation_id, error,
+                      exc_info=True)
+
+
+WEBEX_CLIENT = web.AppKey("webex_client", WebexClient)
+WEBEX_BOT = web.AppKey("webex_bot", WebexBot)
+# Set before start-up to change how hard the client retries (tests make it quick).
+WEBEX_RETRY = web.AppKey("webex_retry", RetryPolicy)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def setup(app: web.Application, settings: Settings, conversation: Conversation) -> None:
+    """Add `POST /api/webex`; without a token and a secret it answers 404."""
+    if not (settings.webex_token and settings.webex_secret):
+        if settings.webex_token:
+            # An empty secret would let anyone sign a webhook.
+            log.error("WEBEX_BOT_TOKEN is set but WEBEX_WEBHOOK_SECRET is not; Webex stays off")
+        app.router.add_post(ROUTE, _not_configured)
+        return
+    app[WEBEX_RETRY] = RetryPolicy()
+    app.router.add_post(ROUTE, _webhook_handler(settings.webex_secret.encode("utf-8")))
+    app.cleanup_ctx.append(_webex_context(settings, conversation))
+
+
+def _webex_context(settings: Settings, conversation: Conversation) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        async with aiohttp.ClientSession(timeout=DEFAULT_TIMEOUT) as session:
+            client = WebexClient(settings.webex_api_url, settings.webex_token, session, retry=app[WEBEX_RETRY])
+            bot = WebexBot(client, conversation)
+            app[WEBEX_CLIENT] = client
+            app[WEBEX_BOT] = bot
+            yield
+            await bot.close()
+    return context
+
+
+async def _not_configured(request: web.Request) -> web.Response:
+    return web.json_response({"error": "webex not configured"}, status=404)
+
+
+def _webhook_handler(secret: bytes) -> Handler:
+    async def webhook(request: web.Request) -> web.Response:
+        # The signature covers the exact bytes, so they are read before any parsing.
+        body = await request.read()
+        if not signature_valid(secret, body, request.headers.get(SIGNATURE_HEADER)):
+            log.warning("webex webhook refused: missing or wrong signature")
+            return web.json_response({"error": "invalid signature"}, status=401)
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError):
+            return web.json_response({"error": "malformed json"}, status=400)
+        if not isinstance(payload, dict):
+            return web.json_response({"error": "expected a json object"}, status=400)
+        try:
+            event = parse_event(payload)
+        except ValueError:
+            return web.json_response({"error": "webhook data without an id"}, status=400)
+        if event is None:
+            return web.json_response({"status": "ignored"})
+        if not request.app[WEBEX_BOT].dispatch(event):
+            return web.json_response({"error": "busy"}, status=503)
+        return web.json_response({"status": "accepted"})
+    return webhook
+
+
+def _uuid_of(person_id: str) -> str:
+    """The UUID inside a Webex base64 id (ciscospark://us/PEOPLE/<uuid>), or ""."""
+    try:
+        decoded = base64.urlsafe_b64decode(person_id + "=" * (-len(person_id) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return ""
+    return decoded.rsplit("/", 1)[-1] if decoded.startswith("ciscospark://") else ""

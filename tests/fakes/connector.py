@@ -1,0 +1,56 @@
+"""A fake Bot Connector: the REST service a Teams bot posts its replies to.
+
+`FakeConnector().app()` is a real aiohttp app; serve it with pytest-aiohttp's
+`aiohttp_server` on 127.0.0.1 and put its URL in an activity's `serviceUrl`. It records
+every `POST /v3/conversations/{id}/activities[/{activityId}]` and answers with an id, as
+the real service does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class Posted:
+    """One activity the bot sent: where to, in reply to what, and its JSON body."""
+
+    conversation_id: str
+    reply_to_id: str | None
+    body: dict[str, Any]
+    authorization: str | None
+
+    @property
+    def type(self) -> str:
+        return self.body.get("type", "")
+
+
+class FakeConnector:
+    """Records what the bot sends; `posted` holds it in order of arrival."""
+
+    def __init__(self) -> None:
+        self.posted: list[Posted] = []
+        self.url = ""  # set by whoever serves `app()`: the serviceUrl to give the bot
+        self._ids = itertools.count(1)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conversation_id}/activities", self._post)
+        app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", self._post)
+        return app
+
+    def of_type(self, kind: str) -> list[Posted]:
+        return [posted for posted in self.posted if posted.type == kind]
+
+    async def _post(self, request: web.Request) -> web.Response:
+        self.posted.append(Posted(
+            conversation_id=request.match_info["conversation_id"],
+            reply_to_id=request.match_info.get("activity_id"),
+            body=await request.json(),
+            authorization=request.headers.get("Authorization"),
+        ))
+        return web.json_response({"id": f"sent-{next(self._ids)}"})
