@@ -15,37 +15,75 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.delivery import ChannelOutbox
+from bot.scheduler import DigestScheduler
 from bot.settings import Settings
+from handlers.clock import Clock, utc_now
 from handlers.conversation import Conversation
+from handlers.digests import Digests
+from handlers.reindex import Reindexer
 from knowledge import SAMPLES_DIR
 from knowledge.errors import IndexingFailed
-from knowledge.indexer import build_index
+from knowledge.indexer import Reader, build_index, read_minutes
 from knowledge.live import LiveIndex
+from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 2.0
 SETTINGS = web.AppKey("settings", Settings)
 LIVE = web.AppKey("live", LiveIndex)
+STATE = web.AppKey("state", StateStore)
 CONVERSATION = web.AppKey("conversation", Conversation)
+DIGESTS = web.AppKey("digests", Digests)
+REINDEXER = web.AppKey("reindexer", Reindexer)
+OUTBOX = web.AppKey("outbox", ChannelOutbox)
+SCHEDULER = web.AppKey("scheduler", DigestScheduler)
 
 
-def create_app(settings: Settings, live: LiveIndex | None = None,
+def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Clock = utc_now,
+               state: StateStore | None = None, reader: Reader = read_minutes,
                conversation: Conversation | None = None) -> web.Application:
-    """The server for `settings`; `live` and `conversation` may be given by tests."""
+    """The server for `settings`. Tests may pass the live index, a clock they move, the
+    state store, the minutes reader or a whole conversation; the rest comes from the
+    settings."""
     from bot import teams, webex
 
     app = web.Application(client_max_size=1024 * 1024)
     live = live or LiveIndex(settings.store_path)
-    conversation = conversation or Conversation(live.get)
+    state = state or StateStore(settings.state_path)
+    outbox = ChannelOutbox(app)
+    schedule = settings.digest_schedule
+    digests = Digests(live.get, state, schedule, clock, deliver=outbox.deliver)
+    reindexer = Reindexer(settings.sources, live, state, clock, reader=reader)
+    conversation = conversation or Conversation(
+        live.get, state=state, admins=settings.admins, reindexer=reindexer,
+        outbox=outbox, clock=clock, digests=digests)
     app[SETTINGS] = settings
     app[LIVE] = live
+    app[STATE] = state
     app[CONVERSATION] = conversation
+    app[DIGESTS] = digests
+    app[REINDEXER] = reindexer
+    app[OUTBOX] = outbox
+    if schedule is not None:
+        app[SCHEDULER] = DigestScheduler(digests, schedule, state, clock)
     app.router.add_get("/healthz", healthz)
     teams.setup(app, settings, conversation)
     webex.setup(app, settings, conversation)
     app.cleanup_ctx.append(_keep_index_fresh)
+    app.cleanup_ctx.append(_run_scheduler)
     return app
+
+
+async def _run_scheduler(app: web.Application):
+    scheduler = app.get(SCHEDULER)
+    task = asyncio.create_task(scheduler.loop()) if scheduler is not None else None
+    yield
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _keep_index_fresh(app: web.Application):

@@ -14,6 +14,7 @@ from typing import Mapping
 
 from dotenv import dotenv_values
 
+from handlers.schedule import ScheduleError, WeeklySchedule
 from knowledge.paths import SAMPLES_DIR, default_data_dir
 
 
@@ -60,6 +61,14 @@ class Settings:
         return self.data_dir / "index.json"
 
     @property
+    def state_path(self) -> Path:
+        return self.data_dir / "state.json"
+
+    @property
+    def digest_schedule(self) -> WeeklySchedule | None:
+        return WeeklySchedule.parse(self.digest)
+
+    @property
     def sources(self) -> list[Path]:
         return [self.minutes_dir or SAMPLES_DIR]
 
@@ -101,12 +110,18 @@ class Settings:
             raise SettingsError(f"MicrosoftAppType must be SingleTenant, MultiTenant or UserAssignedMSI, not {self.app_type!r}.")
         if self.app_id and self.app_type == "SingleTenant" and not self.app_tenant_id:
             raise SettingsError("MicrosoftAppType is SingleTenant but MicrosoftAppTenantId is empty.")
+        if self.app_id and self.app_type == "UserAssignedMSI" and not self.app_tenant_id:
+            raise SettingsError("MicrosoftAppType is UserAssignedMSI but MicrosoftAppTenantId is empty.")
         if self.app_id and self.app_type != "UserAssignedMSI" and not self.app_password:
             raise SettingsError("MicrosoftAppId is set but MicrosoftAppPassword is empty.")
         if not 0 < self.port < 65536:
             raise SettingsError(f"BESLUTNINGSBOT_PORT must be between 1 and 65535, not {self.port}.")
         if self.minutes_dir is not None and not self.minutes_dir.is_dir():
             raise SettingsError(f"BESLUTNINGSBOT_MINUTES_DIR is not a folder: {self.minutes_dir}")
+        try:
+            self.digest_schedule
+        except ScheduleError as error:
+            raise SettingsError(f"BESLUTNINGSBOT_DIGEST: {error}.") from error
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"BESLUTNINGSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}.")
 

@@ -88,6 +88,8 @@ def incoming(activity: Activity, text: str) -> Incoming:
         direct=conversation.conversation_type == "personal",
         channel=CHANNEL,
         conversation_id=conversation.id,
+        # Kept with a subscription: proactive sends need the full reference.
+        address=TurnContext.get_conversation_reference(activity).serialize(),
     )
 
 

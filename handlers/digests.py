@@ -34,8 +34,10 @@ Deliver = Callable[[dict, Reply], Awaitable[str]]
 
 def digest_reply(digest: Digest, topic: str | None = None) -> Reply:
     topic_text = texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)) if topic else ""
+    topic_markdown = texts.SUBSCRIBED_TOPIC.format(topic=escape_markdown(plain_quote(topic))) if topic else ""
     heading = texts.DIGEST_HEADING.format(count=digest.count, topic=topic_text)
-    text, markdown = [heading], [f"**{escape_markdown(heading)}**"]
+    text = [heading]
+    markdown = [f"**{texts.DIGEST_HEADING.format(count=digest.count, topic=topic_markdown)}**"]
     for day, body, entries in digest.groups:
         meeting = texts.DIGEST_MEETING.format(body=body, date=danish(day))
         text += ["", meeting]

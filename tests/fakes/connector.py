@@ -36,6 +36,13 @@ class FakeConnector:
         self.posted: list[Posted] = []
         self.url = ""  # set by whoever serves `app()`: the serviceUrl to give the bot
         self._ids = itertools.count(1)
+        # conversation id (or "*" for any) -> statuses to answer before accepting again
+        self.failures: dict[str, list[tuple[int, str | None]]] = {}
+        self.refused: list[tuple[str, int]] = []
+
+    def fail(self, conversation_id: str, status: int, times: int = 1, retry_after: str | None = None) -> None:
+        """Answer the next `times` posts to `conversation_id` ("*": any) with `status`."""
+        self.failures.setdefault(conversation_id, []).extend([(status, retry_after)] * times)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -47,6 +54,14 @@ class FakeConnector:
         return [posted for posted in self.posted if posted.type == kind]
 
     async def _post(self, request: web.Request) -> web.Response:
+        conversation_id = request.match_info["conversation_id"]
+        queue = self.failures.get(conversation_id) or self.failures.get("*")
+        if queue:
+            status, retry_after = queue.pop(0)
+            self.refused.append((conversation_id, status))
+            headers = {"Retry-After": retry_after} if retry_after else {}
+            return web.json_response({"error": {"code": "scripted", "message": "scripted failure"}},
+                                     status=status, headers=headers)
         self.posted.append(Posted(
             conversation_id=request.match_info["conversation_id"],
             reply_to_id=request.match_info.get("activity_id"),
