@@ -3,6 +3,7 @@
     beslutningsbot index [PATH ...]     build the index (default: the minutes folder or samples)
     beslutningsbot ask "QUESTION"       answer one question, as text or --json
     beslutningsbot chat                 a console chat over the same handlers as Teams and Webex
+    beslutningsbot digest --preview     the weekly digest, printed here
     beslutningsbot serve                the server for Teams and Webex
     beslutningsbot bench                the search benchmark
 """
@@ -86,6 +87,29 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return run_console(_settings())
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta, timezone
+
+    from handlers.digests import digest_reply
+    from handlers import texts
+    from knowledge.digest import build_digest
+
+    settings = _settings()
+    index = _open(settings)
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since)
+        except ValueError:
+            print(f"--since skal være en dato som 2026-11-01, ikke {args.since!r}", file=sys.stderr)
+            return 2
+        since = since if since.tzinfo else since.replace(tzinfo=timezone.utc)
+    else:
+        since = datetime.now(timezone.utc) - timedelta(days=7)
+    digest = build_digest(index, since.isoformat(timespec="seconds"), args.topic)
+    print(texts.DIGEST_EMPTY_PREVIEW if digest.empty else digest_reply(digest, args.topic).text)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.logs import configure
     from bot.server import run
@@ -119,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", help="chat with the bot in the console")
     chat.set_defaults(run=cmd_chat)
+
+    digest = commands.add_parser("digest", help="print the weekly digest")
+    digest.add_argument("--preview", action="store_true", required=True, help="print it here; nothing is sent")
+    digest.add_argument("--since", help="decisions indexed after this date (default: the last 7 days)")
+    digest.add_argument("--topic", help="only decisions about this topic")
+    digest.set_defaults(run=cmd_digest)
 
     serve = commands.add_parser("serve", help="run the Teams and Webex server")
     serve.set_defaults(run=cmd_serve)

@@ -69,3 +69,16 @@ def test_bad_settings_stop_with_a_clear_message(tmp_path):
     assert done.returncode == 2
     assert "WEBEX_WEBHOOK_SECRET" in done.stderr
     assert "token-that-must-not-show" not in done.stderr + done.stdout
+
+
+def test_digest_preview_prints_what_was_indexed_since(tmp_path):
+    run("index", "--quiet", data_dir=tmp_path)
+    recent = run("digest", "--preview", data_dir=tmp_path)
+    assert recent.stdout.startswith("Ugeoversigt: 32 nye beslutning(er) fra direktionen")
+    assert "Direktionens møde 8. april 2026" in recent.stdout
+    assert "Lukket" not in recent.stdout
+    later = run("digest", "--preview", "--since", "2999-01-01", data_dir=tmp_path)
+    assert later.stdout.strip() == "Der er ingen nye beslutninger til din ugeoversigt lige nu."
+    topic = run("digest", "--preview", "--topic", "sociale medier", data_dir=tmp_path)
+    assert "Opdaterede retningslinjer for brug af sociale medier" in topic.stdout
+    assert "Hændelseslog" not in topic.stdout

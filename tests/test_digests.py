@@ -162,3 +162,37 @@ async def test_admin_digest_commands(world):
     assert await world.chat("anna").say("digest nu") == "Det er kun administratorer, der kan bruge »digest«."
     assert "1 sendt" in await world.chat("admin").say("digest nu")
     assert len(world.delivered) == 1
+
+
+class Crash(BaseException):
+    """The process dying in the middle of a run (not an error the run could catch)."""
+
+
+async def test_a_run_killed_after_k_of_n_and_restarted_serves_each_once(tmp_path):
+    world = World(tmp_path, "disk")
+    for who in ("s1", "s2", "s3", "s4", "s5"):
+        await world.chat(who).say("abonner")
+    world.add_meeting()
+    sent_before_crash = []
+
+    async def dies_after_two(subscription, reply):
+        if len(sent_before_crash) == 2:
+            raise Crash()
+        sent_before_crash.append(subscription["conversation_id"])
+        return SENT
+
+    world.digests.deliver = dies_after_two
+    with pytest.raises(Crash):
+        await world.digests.run()
+    # A restart: new objects over the same files.
+    restarted = World.__new__(World)
+    restarted.__dict__.update(world.__dict__)
+    restarted.state = StateStore(tmp_path / "state.json")
+    restarted.delivered = []
+    restarted.outcomes = {}
+    restarted.digests = Digests(world.live.get, restarted.state, WeeklySchedule.parse("mon 08:00"),
+                                lambda: world.now, deliver=restarted.deliver)
+    result = await restarted.digests.run()
+    assert (result.sent, result.empty) == (3, 2)
+    after = sorted(sub["conversation_id"] for sub, _ in restarted.delivered)
+    assert after == sorted({f"msteams-s{i}-1to1" for i in range(1, 6)} - set(sent_before_crash))
