@@ -124,6 +124,7 @@ class Searcher:
                 self.by_case.setdefault(normalise_case(row["case_number"]), []).append(doc)
             self.by_meeting.setdefault(row["meeting_id"], []).append(doc)
         self.meeting_dates = sorted({(row["date"], row["meeting_id"]) for row in items})
+        self.meeting_years = {int(day[:4]) for day, _ in self.meeting_dates}
 
     # --- entry point -------------------------------------------------------------------
 
@@ -165,7 +166,11 @@ class Searcher:
         return [make_hit(self.items[self.by_meeting[meeting][0]], 0.0) for _, meeting in nearest[:3]]
 
     def _topic(self, question: Question, limit: int) -> Result:
-        concepts = self.concepts.build(question.topic)
+        topic = question.topic
+        if question.year_hint and question.year_hint not in self.meeting_years:
+            # No meeting in that year, so the number is part of the subject ("Lemvig 2040").
+            topic = f"{topic} {question.year_hint}"
+        concepts = self.concepts.build(topic)
         if not concepts or not self.items:
             return Result("empty", question)
         score, coverage, title_cover = self._score(concepts)
