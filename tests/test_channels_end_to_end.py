@@ -22,6 +22,7 @@ from bot.webex_client import RetryPolicy
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
+from tests.conftest import NEW_MEETING
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
 
@@ -29,22 +30,6 @@ SECRET = "webhook-secret"
 QUICK = RetryPolicy(attempts=5, backoff=0.001, backoff_max=0.01, retry_after_max=1.0)
 START = datetime(2026, 11, 18, 12, 0, tzinfo=timezone.utc)  # a Wednesday
 MONDAY_8 = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)  # 08:00 in Copenhagen
-NEW_MEETING = """REFERAT Direktionen d. 18-11-2026
-
-Mødedato Onsdag d. 18. november 2026 kl. 09:00
-
-Punkt 1: Ny politik for digitalisering af arkivet
-
-00.01.00A00-9-26
-
-Beslutning
-
-Politikken godkendes.
-
-Punkt 2: Lukket: Personalesag
-
-00.01.00A00-11-26
-"""
 
 
 class Bot:
@@ -153,8 +138,8 @@ async def test_an_admin_gets_started_then_the_report_on_teams(bot):
     await bot.until(lambda: len(bot.teams_texts(conversation)) >= 2)
     started, report = bot.teams_texts(conversation)
     assert started == "Genindeksering startet. Jeg skriver, når den er færdig."
-    assert "Filer læst: 6. I indekset: 6 møder og 40 punkter." in report
-    assert bot.live.get().stats()["items"] == 40
+    assert "Filer læst: 6. I indekset: 6 møder og 41 punkter." in report
+    assert bot.live.get().stats()["items"] == 41
 
 
 async def test_an_admin_gets_started_then_the_report_on_webex(bot):
@@ -190,7 +175,7 @@ async def test_one_digest_per_subscriber_with_exactly_the_new_decisions(bot):
     teams_digest = bot.teams_texts(teams_chat)[1:]
     webex_digest = bot.webex_texts("room-bo")[1:]
     assert len(teams_digest) == 1 and len(webex_digest) == 1
-    assert teams_digest[0].startswith("**Ugeoversigt: 1 nye beslutning(er) fra direktionen**")
+    assert teams_digest[0].startswith("**Ugeoversigt: 2 nye beslutning(er) fra direktionen**")
     assert "Punkt 1: Ny politik for digitalisering af arkivet" in teams_digest[0]
     assert "Politikken godkendes." in teams_digest[0]
     assert "Ny politik for digitalisering af arkivet" in webex_digest[0]
