@@ -26,7 +26,7 @@ class Index:
         self.stamp = stamp
         self.meta = tables["meta"][0] if tables["meta"] else {}
         self.meetings = {row["id"]: row for row in tables["meetings"]}
-        self.items = sorted(tables["items"], key=lambda row: row.get("doc", 0))
+        self.items = tables["items"]  # in doc order: `open` sorts them
         self.sources = tables["sources"]
         self.searcher = Searcher(self.items, postings, self.meetings)
 

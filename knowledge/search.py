@@ -120,8 +120,11 @@ class Searcher:
         self.by_case: dict[str, list[int]] = {}
         self.by_meeting: dict[str, list[int]] = {}
         for doc, row in enumerate(items):
-            if row.get("case_number"):
-                self.by_case.setdefault(normalise_case(row["case_number"]), []).append(doc)
+            case = row.get("case_number")
+            if case:
+                # Stored journal numbers are already upper case without spaces (the parser's
+                # doing), so the full normalisation is only needed for the question side.
+                self.by_case.setdefault(case, []).append(doc)
             self.by_meeting.setdefault(row["meeting_id"], []).append(doc)
         self.meeting_dates = sorted({(row["date"], row["meeting_id"]) for row in items})
         self.meeting_years = {int(day[:4]) for day, _ in self.meeting_dates}
