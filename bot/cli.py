@@ -6,6 +6,8 @@
     beslutningsbot digest --preview     the weekly digest, printed here
     beslutningsbot serve                the server for Teams and Webex
     beslutningsbot bench                the search benchmark
+    beslutningsbot teams-package        build the Teams app package (zip) for upload to Teams
+    beslutningsbot webex-register       point the Webex bot's webhooks at this server (or --remove)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import teams_package, webex_register
 from bot.settings import Settings, SettingsError
 from handlers.answer import answer_reply
 from handlers.report import index_summary, index_unavailable, indexing_failed
@@ -159,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=2000, help="timed queries for the latency figures")
     bench.add_argument("--calibrate", action="store_true", help="print the coverage of first hits (threshold data)")
     bench.set_defaults(run=cmd_bench)
+
+    teams_package.add_parser(commands)
+    webex_register.add_parser(commands)
     return parser
 
 

@@ -1,8 +1,9 @@
 """A fake Webex REST API: a real aiohttp app that tests serve on loopback.
 
-It plays the few endpoints the bot uses (`people/me`, `messages`, `attachment/actions`),
-records every call with its Authorization header and JSON body, keeps the messages the
-bot posts in `sent`, and answers with scripted failures (429 with Retry-After, 5xx, a
+It plays the few endpoints the bot uses (`people/me`, `messages`, `attachment/actions`, and
+`webhooks` for `beslutningsbot webex-register`), records every call with its Authorization
+header and JSON body, keeps the messages the bot posts in `sent` and the webhooks in
+`webhooks`, and answers with scripted failures (429 with Retry-After, 5xx, a
 slow answer) when a test asks for them. Serve it with pytest-aiohttp's `aiohttp_server`:
 
     fake = FakeWebex()
@@ -59,6 +60,7 @@ class FakeWebex:
         "id": BOT_ID, "emails": [BOT_EMAIL], "displayName": BOT_NAME, "type": "bot"})
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)
     actions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
     server: TestServer | None = None
@@ -71,6 +73,10 @@ class FakeWebex:
         app.router.add_get(f"{PREFIX}/messages/{{id}}", self._get_message)
         app.router.add_post(f"{PREFIX}/messages", self._post_message)
         app.router.add_get(f"{PREFIX}/attachment/actions/{{id}}", self._get_action)
+        app.router.add_get(f"{PREFIX}/webhooks", self._list_webhooks)
+        app.router.add_post(f"{PREFIX}/webhooks", self._create_webhook)
+        app.router.add_put(f"{PREFIX}/webhooks/{{id}}", self._update_webhook)
+        app.router.add_delete(f"{PREFIX}/webhooks/{{id}}", self._delete_webhook)
         return app
 
     def make_url(self, path: str) -> URL:
@@ -95,6 +101,15 @@ class FakeWebex:
                   "personId": person_id, "inputs": inputs, "created": "2026-04-09T08:01:00.000Z"}
         self.actions[action["id"]] = action
         return action
+
+    def add_webhook(self, name: str, resource: str, event: str = "created",
+                    target_url: str = "https://old.example/api/webex", secret: str = "old",
+                    status: str = "active") -> dict[str, Any]:
+        """A webhook the bot already has, e.g. from an earlier deployment or made by hand."""
+        hook = {"id": f"hook-{next(self._ids)}", "name": name, "targetUrl": target_url, "resource": resource,
+                "event": event, "secret": secret, "status": status, "created": "2026-04-01T08:00:00.000Z"}
+        self.webhooks[hook["id"]] = hook
+        return hook
 
     def script(self, route: str, *answers: Scripted) -> None:
         """Answer the next calls to `route` (e.g. "POST /messages") with `answers`, in order."""
@@ -169,3 +184,39 @@ class FakeWebex:
         message = {"id": f"msg-{next(self._ids)}", "roomId": body.get("roomId") or f"room-with-{target}",
                    "personId": BOT_ID, "personEmail": BOT_EMAIL, "markdown": markdown}
         return web.json_response(message)
+
+    # Webhooks: the fields Webex requires, answers shaped like Webex's. A webhook's resource
+    # and event cannot change; PUT sets name, targetUrl, secret and status.
+
+    async def _list_webhooks(self, request: web.Request) -> web.Response:
+        return web.json_response({"items": list(self.webhooks.values())})
+
+    async def _create_webhook(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        missing = [key for key in ("name", "targetUrl", "resource", "event") if not body.get(key)]
+        if missing:
+            return web.json_response({"message": f"missing {', '.join(missing)}"}, status=400)
+        hook = {"id": f"hook-{next(self._ids)}", "name": body["name"], "targetUrl": body["targetUrl"],
+                "resource": body["resource"], "event": body["event"], "status": "active",
+                "created": "2026-04-09T08:00:00.000Z"}
+        if body.get("secret"):
+            hook["secret"] = body["secret"]
+        self.webhooks[hook["id"]] = hook
+        return web.json_response(hook)
+
+    async def _update_webhook(self, request: web.Request) -> web.Response:
+        hook = self.webhooks.get(request.match_info["id"])
+        if hook is None:
+            return web.json_response({"message": "not found"}, status=404)
+        body = await request.json()
+        if not body.get("name") or not body.get("targetUrl"):
+            return web.json_response({"message": "name and targetUrl required"}, status=400)
+        if "resource" in body or "event" in body:
+            return web.json_response({"message": "resource and event cannot be changed"}, status=400)
+        hook.update({key: body[key] for key in ("name", "targetUrl", "secret", "status") if key in body})
+        return web.json_response(hook)
+
+    async def _delete_webhook(self, request: web.Request) -> web.Response:
+        if self.webhooks.pop(request.match_info["id"], None) is None:
+            return web.json_response({"message": "not found"}, status=404)
+        return web.Response(status=204)
