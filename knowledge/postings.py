@@ -43,7 +43,8 @@ K1 = 1.2
 def item_fields(item: dict) -> dict[int, list[str]]:
     """The terms of each field of one stored item."""
     if item.get("closed"):
-        return {TITLE: terms(item.get("title", ""))}
+        # The minutes title it "Lukket: …", and people ask for "det lukkede punkt om …".
+        return {TITLE: terms("lukket punkt " + item.get("title", ""))}
     earlier = " ".join(entry.get("text", "") for entry in item.get("earlier", ()))
     body = " ".join(
         (
