@@ -124,6 +124,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.digest:
+        from bot.digest_bench import run_digest_bench
+
+        return run_digest_bench(args.digest)
     from bot.bench import run_bench
 
     return run_bench(args)
@@ -161,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--synthetic", type=int, default=100_000, help="synthetic items mixed in (0: none)")
     bench.add_argument("--queries", type=int, default=2000, help="timed queries for the latency figures")
     bench.add_argument("--calibrate", action="store_true", help="print the coverage of first hits (threshold data)")
+    bench.add_argument("--digest", type=int, default=0, metavar="N",
+                       help="instead: send a digest to N subscribers through a local Teams connector")
     bench.set_defaults(run=cmd_bench)
 
     teams_package.add_parser(commands)

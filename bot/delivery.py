@@ -29,8 +29,10 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = {412, 429, 502, 503, 504}
 GONE_STATUSES = {403, 404}
 ATTEMPTS = 5
-PER_CONVERSATION_RATE = 7
-OVERALL_RATE = 30
+# Teams allows about 7 messages a second per conversation and 30 per app and tenant; sends
+# are paced a little below, so network jitter cannot push a one-second window over.
+PER_CONVERSATION_RATE = 6
+OVERALL_RATE = 25
 
 
 class DeliveryError(Exception):
@@ -72,7 +74,10 @@ class ChannelOutbox:
         self.app = app
         self.attempts = attempts
         self.per_conversation = per_conversation
-        self.overall = AsyncLimiter(overall, 1)
+        # One token refilled every 1/rate seconds: aiolimiter's bucket would otherwise let a
+        # full second's worth through at once on top of the steady rate, and Teams counts
+        # any one-second window.
+        self.overall = AsyncLimiter(1, 1 / overall)
         self.limiters: dict[str, AsyncLimiter] = {}
 
     async def send(self, to: Incoming, reply: Reply) -> None:
@@ -100,7 +105,7 @@ class ChannelOutbox:
     def _limiter(self, conversation_id: str) -> AsyncLimiter:
         limiter = self.limiters.get(conversation_id)
         if limiter is None:
-            limiter = self.limiters[conversation_id] = AsyncLimiter(self.per_conversation, 1)
+            limiter = self.limiters[conversation_id] = AsyncLimiter(1, 1 / self.per_conversation)
         return limiter
 
     async def _teams(self, conversation_id: str, address: dict, reply: Reply) -> str:
@@ -125,7 +130,9 @@ class ChannelOutbox:
             async for attempt in AsyncRetrying(stop=stop_after_attempt(self.attempts), wait=_wait,
                                                retry=retry_if_exception(_retryable), reraise=True):
                 with attempt:
-                    async with self.overall, self._limiter(conversation_id):
+                    # The conversation's own limit first: waiting on it must not hold a
+                    # token of the overall rate, or sends would bunch up behind it.
+                    async with self._limiter(conversation_id), self.overall:
                         failures.clear()
                         try:
                             await adapter.continue_conversation(reference, callback, self.app[teams.TEAMS_APP_ID])

@@ -82,11 +82,14 @@ class Digests:
     async def subscribe(self, message: Incoming, topic: str) -> Reply:
         topic = topic.strip() or None
         topic_text = texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)) if topic else ""
+        # The topic is the user's own text: in markdown it must not turn into a mention or a link.
+        topic_markdown = texts.SUBSCRIBED_TOPIC.format(topic=escape_markdown(plain_quote(topic))) if topic else ""
         existing = [s for s in await asyncio.to_thread(self.state.subscriptions)
                     if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id
                     and (s.get("topic") or None) == topic]
         if existing:
-            return Reply(texts.ALREADY_SUBSCRIBED.format(topic=topic_text, next=self.next_text()))
+            return Reply(texts.ALREADY_SUBSCRIBED.format(topic=topic_text, next=self.next_text()),
+                         texts.ALREADY_SUBSCRIBED.format(topic=topic_markdown, next=self.next_text()))
         watermark = await asyncio.to_thread(lambda: newest_indexing_time(self.index()))
         await asyncio.to_thread(self.state.add_subscription, {
             "channel": message.channel, "conversation_id": message.conversation_id,
@@ -95,7 +98,8 @@ class Digests:
             "created": self.clock().isoformat(timespec="seconds"), "topic": topic,
             "watermark": watermark, "active": True,
         })
-        return Reply(texts.SUBSCRIBED.format(topic=topic_text, next=self.next_text()))
+        return Reply(texts.SUBSCRIBED.format(topic=topic_text, next=self.next_text()),
+                     texts.SUBSCRIBED.format(topic=topic_markdown, next=self.next_text()))
 
     async def unsubscribe(self, message: Incoming, rest: str) -> Reply:
         removed = await asyncio.to_thread(self.state.remove_subscriptions, message.channel, message.conversation_id)
@@ -108,12 +112,18 @@ class Digests:
                 if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id]
         if not mine:
             return Reply(texts.NOT_SUBSCRIBED)
-        lines = [texts.SUBSCRIPTIONS_HEADING]
+        lines, markdown = [texts.SUBSCRIPTIONS_HEADING], [texts.SUBSCRIPTIONS_HEADING]
         for entry in mine:
-            what = texts.SUBSCRIPTION_TOPIC.format(topic=plain_quote(entry["topic"])) if entry.get("topic") else texts.SUBSCRIPTION_ALL
-            lines.append(texts.SUBSCRIPTION_LINE.format(what=what, when=local_time(entry["created"]), who=entry["subscriber_name"]))
+            when = local_time(entry["created"])
+            topic, who = entry.get("topic"), entry["subscriber_name"]
+            what = texts.SUBSCRIPTION_TOPIC.format(topic=plain_quote(topic)) if topic else texts.SUBSCRIPTION_ALL
+            lines.append(texts.SUBSCRIPTION_LINE.format(what=what, when=when, who=who))
+            # Topic and name were written by people: repeated as text, never as markup.
+            what = texts.SUBSCRIPTION_TOPIC.format(topic=escape_markdown(plain_quote(topic))) if topic else what
+            markdown.append(texts.SUBSCRIPTION_LINE.format(what=what, when=when, who=escape_markdown(plain_quote(who))))
         lines.append(self.next_text())
-        return Reply("\n".join(lines))
+        markdown.append(self.next_text())
+        return Reply("\n".join(lines), "\n".join(markdown))
 
     async def preview(self, message: Incoming) -> Reply:
         """What this chat's digest would say now (the admin's "digest vis")."""
@@ -129,30 +139,48 @@ class Digests:
 
     # --- a run ---------------------------------------------------------------------------
 
-    async def run(self) -> RunResult:
-        """Deliver every active subscription's digest once; one run at a time."""
+    async def run(self, concurrency: int = 8) -> RunResult:
+        """Deliver every active subscription's digest once; one run at a time.
+
+        Up to `concurrency` subscriptions are served at once, so one busy conversation
+        waiting on its channel's rate limit does not hold up the others. Each watermark
+        moves on its own, right after its send.
+        """
         async with self.lock:
             result = RunResult()
             index = self.index()
-            for subscription in await asyncio.to_thread(self.state.subscriptions):
-                digest = await asyncio.to_thread(build_digest, index, subscription.get("watermark"), subscription.get("topic"))
-                if digest.empty:
-                    result.empty += 1
-                    continue
-                outcome = await self._deliver(subscription, digest_reply(digest, subscription.get("topic")))
-                if outcome == SENT:
-                    await asyncio.to_thread(self.state.update_subscription, subscription["doc_id"], {
-                        "watermark": digest.watermark, "last_sent": self.clock().isoformat(timespec="seconds")})
-                    result.sent += 1
-                    result.delivered_to.append(subscription["doc_id"])
-                elif outcome == GONE:
-                    log.warning("digest subscription %s in %s is gone; marked inactive",
-                                subscription["doc_id"], subscription["channel"])
-                    await asyncio.to_thread(self.state.update_subscription, subscription["doc_id"], {"active": False})
-                    result.gone += 1
-                else:
-                    result.failed += 1
+            slots = asyncio.Semaphore(concurrency)
+
+            async def serve(subscription: dict) -> None:
+                async with slots:
+                    await self._serve(index, subscription, result)
+
+            subscriptions = await asyncio.to_thread(self.state.subscriptions)
+            async with asyncio.TaskGroup() as group:
+                for subscription in subscriptions:
+                    group.create_task(serve(subscription))
             return result
+
+    async def _serve(self, index: Index, subscription: dict, result: RunResult) -> None:
+        digest = await asyncio.to_thread(build_digest, index, subscription.get("watermark"), subscription.get("topic"))
+        if digest.empty:
+            result.empty += 1
+            return
+        outcome = await self._deliver(subscription, digest_reply(digest, subscription.get("topic")))
+        if outcome == SENT:
+            # Written at once, without giving up the event loop: no cancellation can fall
+            # between a send the channel accepted and the watermark that records it.
+            self.state.update_subscription(subscription["doc_id"], {
+                "watermark": digest.watermark, "last_sent": self.clock().isoformat(timespec="seconds")})
+            result.sent += 1
+            result.delivered_to.append(subscription["doc_id"])
+        elif outcome == GONE:
+            log.warning("digest subscription %s in %s is gone; marked inactive",
+                        subscription["doc_id"], subscription["channel"])
+            await asyncio.to_thread(self.state.update_subscription, subscription["doc_id"], {"active": False})
+            result.gone += 1
+        else:
+            result.failed += 1
 
     async def _deliver(self, subscription: dict, reply: Reply) -> str:
         if self.deliver is None:
