@@ -8,6 +8,7 @@
     beslutningsbot bench                the search benchmark
     beslutningsbot teams-package        build the Teams app package (zip) for upload to Teams
     beslutningsbot webex-register       point the Webex bot's webhooks at this server (or --remove)
+    beslutningsbot loadtest             many concurrent conversations against the server, in figures
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import teams_package, webex_register
+from bot import loadtest, teams_package, webex_register
 from bot.settings import Settings, SettingsError
 from handlers.answer import answer_reply
 from handlers.report import index_summary, index_unavailable, indexing_failed
@@ -171,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     teams_package.add_parser(commands)
     webex_register.add_parser(commands)
+    loadtest.add_parser(commands)
     return parser
 
 

@@ -1,14 +1,16 @@
 """Stand-ins for the Bot Connector and the Webex API, for `beslutningsbot loadtest`.
 
 Both are real aiohttp apps that the load test serves on 127.0.0.1 next to the bot. They
-answer the few calls the bot makes as the real services do, and tell the load test the
-moment each reply arrives (`on_reply`), so reply latency is measured where the person
+answer the few calls the bot makes as the real services do, after `latency` seconds if
+asked to (the round trip to the real services over the internet), and tell the load test
+the moment each reply arrives (`on_reply`), so reply latency is measured where the person
 would see it. They are deliberately small: the fuller fakes the test suite uses (scripted
 failures, call logs) live in `tests/fakes`, which nothing under `bot/` imports.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import time
@@ -33,8 +35,9 @@ class ConnectorStandIn:
     Typing indicators are counted apart; every other activity is a reply.
     """
 
-    def __init__(self, on_reply: OnReply = _ignore) -> None:
+    def __init__(self, on_reply: OnReply = _ignore, latency: float = 0.0) -> None:
         self.on_reply = on_reply
+        self.latency = latency
         self.typing = 0
         self.replies = 0
         self._ids = itertools.count(1)
@@ -48,6 +51,8 @@ class ConnectorStandIn:
     async def _post(self, request: web.Request) -> web.Response:
         body = await request.json()
         arrived = time.perf_counter()
+        if self.latency:
+            await asyncio.sleep(self.latency)
         if body.get("type") == "typing":
             self.typing += 1
         else:
@@ -62,9 +67,10 @@ class WebexStandIn:
     `add_message` makes a message the bot can fetch when the webhook names it.
     """
 
-    def __init__(self, token: str, on_reply: OnReply = _ignore) -> None:
+    def __init__(self, token: str, on_reply: OnReply = _ignore, latency: float = 0.0) -> None:
         self.token = token
         self.on_reply = on_reply
+        self.latency = latency
         self.messages: dict[str, dict[str, Any]] = {}
         self.fetches = 0
         self.replies = 0
@@ -84,6 +90,10 @@ class WebexStandIn:
         self.messages[message_id] = message
         return message
 
+    async def _wait(self) -> None:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+
     def _authorized(self, request: web.Request) -> bool:
         if request.headers.get("Authorization") == f"Bearer {self.token}":
             return True
@@ -91,12 +101,14 @@ class WebexStandIn:
         return False
 
     async def _me(self, request: web.Request) -> web.Response:
+        await self._wait()
         if not self._authorized(request):
             return web.json_response({"message": "invalid token"}, status=401)
         return web.json_response({"id": WEBEX_BOT_ID, "emails": [WEBEX_BOT_EMAIL],
                                   "displayName": "Beslutningsbot", "type": "bot"})
 
     async def _get_message(self, request: web.Request) -> web.Response:
+        await self._wait()
         if not self._authorized(request):
             return web.json_response({"message": "invalid token"}, status=401)
         self.fetches += 1
@@ -110,6 +122,7 @@ class WebexStandIn:
             return web.json_response({"message": "invalid token"}, status=401)
         body = await request.json()
         arrived = time.perf_counter()
+        await self._wait()
         room_id = body.get("roomId")
         if not room_id or not body.get("markdown"):
             return web.json_response({"message": "roomId and markdown required"}, status=400)

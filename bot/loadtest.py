@@ -1,20 +1,24 @@
 """`beslutningsbot loadtest`: the real server under many concurrent conversations, in figures.
 
-`run()` starts the server of `bot.server.create_app` in this process on 127.0.0.1, with a
-stand-in Bot Connector and Webex API beside it (`bot.fakes`), and an index of the bundled
-sample minutes in a temporary data folder. Then it holds N conversations open for a
-bounded time, half in Teams (activities to `/api/messages`, authentication off) and half
-in Webex (signed webhooks to `/api/webex`). Each conversation asks the development
-questions in turn, waits for the reply, and pauses for a "think time" before the next,
-as a person would. A reply's latency runs from just before the POST to the moment the
-reply arrives at the stand-in, which is where the person would see it.
+`run()` starts the server of `bot.server.create_app` in this process on 127.0.0.1, over an
+index of the bundled sample minutes in a temporary data folder. A child process plays the
+people and serves a stand-in Bot Connector and Webex API (`bot.fakes`), so that making the
+load does not take the server's CPU. It holds N conversations open for a bounded time, in
+turn Teams chats (activities to `/api/messages`, authentication off) and Webex rooms
+(signed webhooks to `/api/webex`). Each conversation asks the development questions in
+turn, waits for the reply, and pauses for a think time (`think` seconds on average, drawn
+between half and one and a half times that) before the next, as a person would. The
+stand-ins may take `service_latency` seconds per call, as the real services do over the
+internet. A reply's latency runs from just before the POST to the moment the reply
+reaches the stand-in, which is where the person would see it.
 
-It counts questions, replies, questions left without a reply ("lost"), replies beyond
-the first to one question ("duplicates") and errors: an HTTP answer other than the
-channel's success status, a request that fails, a reply that is an apology or says the
-index is unavailable, and any log record at ERROR or above. `Figures.ok` is true when
-every question got exactly one reply and nothing went wrong; the latency percentiles
-are printed, never asserted.
+It counts questions, replies, questions left without a reply within `reply_timeout`
+("lost"), replies beyond the first to one question or that nobody asked for
+("duplicates") and errors: an HTTP answer other than the channel's success status, a
+request that fails, a reply that is an apology or says the index is unavailable, and any
+log record at ERROR or above in the server. `Figures.ok` is true when every question got
+exactly one reply and nothing went wrong; the latency percentiles are printed, never
+asserted.
 """
 
 from __future__ import annotations
@@ -64,6 +68,8 @@ class Figures:
     conversations: int
     seconds: float
     think: float
+    channels: tuple[str, ...] = ("teams", "webex")
+    service_latency: float = 0.0
     questions: int = 0
     replies: int = 0
     lost: int = 0
@@ -86,10 +92,12 @@ class Figures:
         return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
     def report(self) -> str:
+        shares = [f"{len(range(start, self.conversations, len(self.channels)))} {name.title()}"
+                  for start, name in enumerate(self.channels)]
         lines = [
-            f"beslutningsbot loadtest: {self.conversations} conversations "
-            f"({(self.conversations + 1) // 2} Teams, {self.conversations // 2} Webex) "
-            f"for {self.seconds:g} s, think time {self.think:g} s",
+            f"beslutningsbot loadtest: {self.conversations} conversations ({', '.join(shares)}) "
+            f"for {self.seconds:g} s, think time {self.think:g} s, "
+            f"Bot Connector and Webex API answering after {self.service_latency * 1000:g} ms",
             f"questions sent      {self.questions}",
             f"replies             {self.replies}",
             f"replies lost        {self.lost}",
@@ -186,51 +194,111 @@ async def _serve(app, host: str = "127.0.0.1"):
 
 async def run(conversations: int = 200, seconds: float = 30.0, *, think: float = 1.0,
               questions: list[str] | None = None, reply_timeout: float = REPLY_TIMEOUT,
-              data_dir: Path | None = None, seed: int = SEED) -> Figures:
+              data_dir: Path | None = None, seed: int = SEED,
+              channels: tuple[str, ...] = ("teams", "webex"), service_latency: float = 0.0) -> Figures:
     """Run the load test and return its figures; see the module docstring."""
-    import aiohttp
+    import multiprocessing
 
-    from bot.fakes import ConnectorStandIn, WebexStandIn
     from bot.server import create_app
     from bot.settings import Settings
-    from handlers import texts
 
     if conversations < 1 or seconds <= 0:
         raise ValueError("conversations must be at least 1 and seconds more than 0")
-    questions = questions or load_questions()
-    figures = Figures(conversations, seconds, think)
-    ledger = _Ledger()
-    ledger.apologies = (texts.SORRY, *texts.INDEX_UNAVAILABLE.values())
-    connector = ConnectorStandIn(ledger.teams_reply)
-    webex_api = WebexStandIn(TOKEN, ledger.webex_reply)
+    if not channels or set(channels) - {"teams", "webex"}:
+        raise ValueError("channels must be teams, webex or both")
+    plan = {"conversations": conversations, "seconds": seconds, "think": think, "channels": list(channels),
+            "service_latency": service_latency, "questions": questions or load_questions(),
+            "reply_timeout": reply_timeout, "seed": seed}
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    child = context.Process(target=_people, args=(theirs, plan), name="loadtest-people", daemon=True)
     errors = _ErrorLog()
     logging.getLogger().addHandler(errors)
-    runners = []
-    with tempfile.TemporaryDirectory(prefix="beslutningsbot-load-") as scratch:
-        try:
-            connector_runner, connector_url = await _serve(connector.app())
-            runners.append(connector_runner)
-            webex_runner, webex_url = await _serve(webex_api.app())
-            runners.append(webex_runner)
-            settings = Settings(data_dir=data_dir or Path(scratch), digest="off",
-                                webex_token=TOKEN, webex_secret=SECRET, webex_api_url=f"{webex_url}/v1")
-            bot_runner, bot_url = await _serve(create_app(settings))
-            runners.append(bot_runner)
-            limits = aiohttp.TCPConnector(limit=conversations + 8)
-            async with aiohttp.ClientSession(connector=limits, timeout=aiohttp.ClientTimeout(total=reply_timeout)) as session:
-                driver = _Driver(session, bot_url, connector_url, webex_api, ledger, questions, think,
-                                 reply_timeout, random.Random(seed))
-                started = time.perf_counter()
-                deadline = started + seconds
-                await asyncio.gather(*(driver.conversation(number, deadline) for number in range(conversations)))
-                figures.elapsed = time.perf_counter() - started
-                await asyncio.sleep(SETTLE)
-        finally:
-            for runner in reversed(runners):
-                await runner.cleanup()
-            logging.getLogger().removeHandler(errors)
-    _tally(figures, ledger, driver.failures + errors.records)
+    runner = None
+    child.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="beslutningsbot-load-") as scratch:
+            ready = await _receive(ours, 60.0)
+            settings = Settings(data_dir=data_dir or Path(scratch), digest="off", webex_token=TOKEN,
+                                webex_secret=SECRET, webex_api_url=f"{ready['webex_url']}/v1")
+            runner, bot_url = await _serve(create_app(settings))
+            ours.send({"bot_url": bot_url})
+            result = await _receive(ours, seconds + 2 * reply_timeout + 60.0)
+            await runner.cleanup()
+            runner = None
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        logging.getLogger().removeHandler(errors)
+        child.join(10.0)
+        if child.is_alive():
+            child.kill()
+            child.join(5.0)
+    figures = Figures(conversations, seconds, think, channels=tuple(channels), service_latency=service_latency,
+                      **result["figures"])
+    figures.errors += len(errors.records)
+    figures.error_samples += errors.records[:10]
     return figures
+
+
+async def _receive(connection, timeout: float) -> dict:
+    """The next message from the other process; TimeoutError after `timeout` seconds."""
+    if not await asyncio.to_thread(connection.poll, timeout):
+        raise TimeoutError(f"the load process said nothing for {timeout:.0f} s")
+    message = connection.recv()
+    if "error" in message and "figures" not in message:
+        raise RuntimeError(f"the load process failed: {message['error']}")
+    return message
+
+
+def _people(connection, plan: dict) -> None:
+    """The child process: serve the stand-ins, then play the people against the bot."""
+    try:
+        figures = asyncio.run(_play(connection, plan))
+        connection.send({"figures": figures})
+    except BaseException as error:  # reported to the parent, which raises it
+        connection.send({"error": f"{type(error).__name__}: {error}"})
+    finally:
+        connection.close()
+
+
+async def _play(connection, plan: dict) -> dict:
+    import aiohttp
+
+    from bot.fakes import ConnectorStandIn, WebexStandIn
+    from handlers import texts
+
+    ledger = _Ledger()
+    ledger.apologies = (texts.SORRY, *texts.INDEX_UNAVAILABLE.values())
+    connector = ConnectorStandIn(ledger.teams_reply, latency=plan["service_latency"])
+    webex_api = WebexStandIn(TOKEN, ledger.webex_reply, latency=plan["service_latency"])
+    runners = []
+    try:
+        connector_runner, connector_url = await _serve(connector.app())
+        runners.append(connector_runner)
+        webex_runner, webex_url = await _serve(webex_api.app())
+        runners.append(webex_runner)
+        connection.send({"connector_url": connector_url, "webex_url": webex_url})
+        bot_url = (await _receive(connection, 60.0))["bot_url"]
+        conversations, reply_timeout = plan["conversations"], plan["reply_timeout"]
+        limits = aiohttp.TCPConnector(limit=conversations + 8)
+        async with aiohttp.ClientSession(connector=limits,
+                                         timeout=aiohttp.ClientTimeout(total=reply_timeout)) as session:
+            driver = _Driver(session, bot_url, connector_url, webex_api, ledger, plan["questions"],
+                             plan["think"], reply_timeout, random.Random(plan["seed"]), plan["channels"])
+            started = time.perf_counter()
+            deadline = started + plan["seconds"]
+            await asyncio.gather(*(driver.conversation(number, deadline) for number in range(conversations)))
+            elapsed = time.perf_counter() - started
+            await asyncio.sleep(SETTLE)
+    finally:
+        for runner in reversed(runners):
+            await runner.cleanup()
+    figures = Figures(conversations, plan["seconds"], plan["think"], elapsed=elapsed)
+    _tally(figures, ledger, driver.failures)
+    return {name: getattr(figures, name) for name in (
+        "questions", "replies", "lost", "duplicates", "errors", "elapsed", "latencies_ms", "by_channel",
+        "error_samples")}
 
 
 def _tally(figures: Figures, ledger: _Ledger, failures: list[str]) -> None:
@@ -255,7 +323,8 @@ class _Driver:
     """Plays the people: one coroutine per conversation, Teams and Webex alternately."""
 
     def __init__(self, session, bot_url: str, connector_url: str, webex_api, ledger: _Ledger,
-                 questions: list[str], think: float, reply_timeout: float, rng: random.Random) -> None:
+                 questions: list[str], think: float, reply_timeout: float, rng: random.Random,
+                 channels: list[str]) -> None:
         self.session = session
         self.bot_url = bot_url
         self.connector_url = connector_url + "/"
@@ -265,11 +334,12 @@ class _Driver:
         self.think = think
         self.reply_timeout = reply_timeout
         self.rng = rng
+        self.channels = channels
         self.failures: list[str] = []
         self._numbers = itertools.count(1)
 
     async def conversation(self, number: int, deadline: float) -> None:
-        channel = "teams" if number % 2 == 0 else "webex"
+        channel = self.channels[number % len(self.channels)]
         # People do not all press enter in the same millisecond.
         await asyncio.sleep(self.rng.uniform(0, self.think))
         turn = 0
@@ -332,6 +402,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="how long to keep asking")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause in seconds between a reply and the next question (0: none)")
+    parser.add_argument("--channels", default="teams,webex",
+                        help="channels the conversations take turns on: teams, webex or teams,webex")
+    parser.add_argument("--service-latency", type=float, default=0.0,
+                        help="seconds the stand-in Bot Connector and Webex API take to answer each call")
     parser.add_argument("--questions", type=Path, default=None,
                         help="question file (default: tests/data/questions.jsonl)")
     parser.set_defaults(run=cmd_loadtest)
@@ -339,7 +413,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_loadtest(args: argparse.Namespace) -> int:
     questions = load_questions(args.questions) if args.questions else None
-    figures = asyncio.run(run(args.conversations, args.seconds, think=args.think, questions=questions))
+    channels = tuple(name.strip().lower() for name in args.channels.split(",") if name.strip())
+    figures = asyncio.run(run(args.conversations, args.seconds, think=args.think, questions=questions,
+                              channels=channels, service_latency=args.service_latency))
     print(figures.report())
     return 0 if figures.ok else 1
 

@@ -71,7 +71,11 @@ class BeslutningsBot(ActivityHandler):
             await turn_context.send_activity(markdown_activity(texts.WELCOME))
 
     async def _answer(self, turn_context: TurnContext, text: str) -> None:
-        await turn_context.send_activity(Activity(type=ActivityTypes.typing))
+        try:
+            await turn_context.send_activity(Activity(type=ActivityTypes.typing))
+        except Exception as error:
+            # The indicator is a courtesy; failing to show it must not cost the answer.
+            log.warning("Teams typing indicator not sent (%s)", type(error).__name__)
         reply = await self.conversation.handle(incoming(turn_context.activity, text))
         await turn_context.send_activities(reply_activities(reply))
 
@@ -185,6 +189,12 @@ def setup(app: web.Application, settings: Settings, conversation: Conversation) 
     if not config.auth_enabled:
         log.warning("MicrosoftAppId is empty: Teams requests are not authenticated (local use only)")
     app.router.add_post("/api/messages", messages)
+    app.on_cleanup.append(_close_adapter)
+
+
+async def _close_adapter(app: web.Application) -> None:
+    # The adapter keeps its connections to the Bot Connector open between replies.
+    await app[TEAMS_ADAPTER].close()
 
 
 async def messages(request: web.Request) -> web.Response:

@@ -7,6 +7,9 @@ botbuilder would fetch any signing keys, returns an invoke's body as the bot mad
 into a bare 500 with the traceback in the log. Its `on_turn_error` tells the person, in
 Danish, that something went wrong. The credentials come from `Settings` only, through
 `BotAuthConfig`, whose repr never shows the password.
+
+The parts of botbuilder that would wait on the network on the event loop (the signing
+keys, the connector clients and their tokens) are replaced in `bot.teams_connector`.
 """
 
 from __future__ import annotations
@@ -19,22 +22,16 @@ from typing import Any
 
 from aiohttp import web
 from botbuilder.core import Bot, InvokeResponse, TurnContext, serializer_helper
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth import AuthenticationConstants
 from msrest.serialization import Model
-from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import Settings
+from bot.teams_connector import KeysUnavailable, ReusingAuthentication, SigningKeys
 from handlers import texts
 
 log = logging.getLogger(__name__)
-
-# botbuilder builds a new connector client and user token client for every activity, and
-# msrest's retry policy then lists the status codes to retry by testing each of 999 codes
-# for membership in a 502-item list: 11 ms of CPU per Teams message, most of the turn, and
-# the event loop waits for it. The same codes come out in microseconds from a set.
-# (msrest is no longer developed; `safe_codes` is read nowhere else.)
-ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
 
 # A compact JWT: three base64url parts. Anything else cannot be a Bot Framework token, so
 # it is refused here rather than handed to botbuilder, which may first download keys.
@@ -67,10 +64,16 @@ class TeamsAdapter(CloudAdapter):
     """CloudAdapter for one bot, with strict request checks and a Danish apology on errors."""
 
     def __init__(self, config: BotAuthConfig) -> None:
-        super().__init__(ConfigurationBotFrameworkAuthentication(config))
+        SigningKeys.install((AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+                             AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL))
+        super().__init__(ReusingAuthentication(config))
         self.app_id = config.APP_ID
         self.auth_enabled = config.auth_enabled
         self.on_turn_error = self._on_turn_error
+
+    async def close(self) -> None:
+        """Close the connections to the Bot Connector (at the server's shutdown)."""
+        await self.bot_framework_authentication.close()
 
     async def process(self, request: web.Request, bot: Bot, ws_response: Any = None) -> web.Response:
         """Answer one `POST /api/messages`; never raises and never shows an exception's text."""
@@ -106,9 +109,14 @@ class TeamsAdapter(CloudAdapter):
             authenticated = await self.bot_framework_authentication.authenticate_request(activity, auth_header)
         except PermissionError:
             return _refused("PermissionError")
+        except KeysUnavailable as error:
+            # The token cannot be checked, so the request is not authenticated: 401 at once
+            # rather than waiting on a download that is not coming. The log says why.
+            log.warning("Teams request refused, token not checked: %s", error)
+            return _refused("keys unavailable")
         except OSError:
-            # The signing keys could not be fetched (requests' errors are OSErrors): our
-            # failure, not the caller's, so it is a 500 and the channel may retry.
+            # Other network trouble while checking (requests' errors are OSErrors): our
+            # failure too, so it is a 500 and the channel may retry.
             raise
         except Exception as error:
             # botbuilder reports other bad tokens as jwt errors, KeyErrors or a bare Exception.

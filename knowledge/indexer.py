@@ -144,7 +144,21 @@ def build_index(
         raise IndexingFailed("crashed", f"{type(error).__name__}: {error}") from error
 
 
+def remove_leftovers(store_path: Path) -> None:
+    """Delete the temporary files of writes that never finished (a run killed mid-write).
+
+    Only a writer that holds the lock calls this, so no other run is writing them now.
+    """
+    for path in store_path.parent.glob(f".{store_path.stem}.*.tmp"):
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+
+
 def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport:
+    if store_path is not None:
+        remove_leftovers(store_path)
     db = db if db is not None else open_db(store_path)
     stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     old = _previous(store_path, db)

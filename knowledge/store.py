@@ -95,8 +95,9 @@ def read_tables(db: TinyDB) -> dict[str, list[dict[str, Any]]]:
         raise IndexUnavailable("corrupt", str(error)) from error
     except OSError as error:
         raise IndexUnavailable("corrupt", error.strerror or str(error)) from error
-    if not raw:
+    if raw is None or raw == {}:
         raise IndexUnavailable("missing")
+    # Any other JSON that is not the tables (`[]`, `0`, `""`) is a damaged file, not an absent one.
     if not isinstance(raw, dict) or not all(isinstance(raw.get(t, {}), dict) for t in TABLES):
         raise IndexUnavailable("corrupt", "uventet indhold")
     if "meta" not in raw:

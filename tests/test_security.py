@@ -1,0 +1,657 @@
+"""Who gets in, what the bot repeats, what it never shows and what it never writes down.
+
+The server is the real `create_app`, Teams talks to a fake Bot Connector and Webex to a fake
+Webex API, both on 127.0.0.1. No test here may reach the internet: host names other than
+loopback are refused at `socket.getaddrinfo`, the layer every HTTP client (requests, msal,
+aiohttp) goes through, and every name asked for is recorded so a test can say none was.
+Bot Framework tokens are signed with keys made here and put in botbuilder's key cache, as
+after a real download.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import io
+import json
+import logging
+import re
+import shutil
+import socket
+import threading
+import time
+from dataclasses import replace
+from datetime import datetime
+
+import jwt
+import pytest
+from botframework.connector.auth import AuthenticationConstants
+from botframework.connector.auth import microsoft_app_credentials
+from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
+from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import HealthCheck, given, settings, strategies as st
+from jwt.algorithms import RSAAlgorithm
+
+from bot import cli
+from bot.cards import answer_card
+from bot.logs import secret_filter
+from bot.server import REINDEXER, STATE, create_app
+from bot.settings import Settings, SettingsError
+from bot.teams import TEAMS_ADAPTER, reply_activity
+from bot.teams_connector import SigningKeys
+from bot.webex import WEBEX_BOT, WEBEX_RETRY
+from bot.webex_client import RetryPolicy
+from handlers import texts
+from handlers.answer import answer_reply, escape_markdown, none_reply
+from handlers.conversation import COMMANDS, Conversation
+from handlers.digests import digest_reply
+from handlers.messages import Incoming
+from knowledge.digest import build_digest
+from knowledge.index import Index
+from knowledge.indexer import build_index
+from knowledge.live import LiveIndex
+from knowledge.paths import SAMPLES_DIR
+from knowledge.search import Result
+from knowledge.question import parse_question
+from tests.fakes.connector import FakeConnector
+from tests.fakes.webex_api import FakeWebex
+
+APP_ID = "00000000-0000-4000-8000-0000000a11ce"
+TENANT = "tenant-1"
+APP_PASSWORD = "app-password-Zq9!x7"
+WEBEX_TOKEN = "webex-token-Kd82hs"
+WEBHOOK_SECRET = "webhook-secret-Lp03mq"
+SECRETS = (APP_PASSWORD, WEBEX_TOKEN, WEBHOOK_SECRET)
+ADMIN_AAD, ADMIN_EMAIL = "aad-admin", "admin@kommune.dk"
+QUICK = RetryPolicy(attempts=4, backoff=0.001, backoff_max=0.01, retry_after_max=0.05)
+CHANNEL_KEYS = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+BOT_FRAMEWORK = "https://api.botframework.com"
+GUARD = 10.0  # seconds a request may take before the test calls it hanging
+
+TRUSTED = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+STRANGER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+# --- no internet ---------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def looked_up(monkeypatch) -> list[str]:
+    """Host names the code tried to resolve; anything but loopback is refused."""
+    asked: list[str] = []
+    original = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in ("127.0.0.1", "localhost", "::1"):
+            asked.append(name)
+            raise socket.gaierror(socket.EAI_NONAME, f"{name}: no network in tests")
+        return original(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
+    return asked
+
+
+# --- Bot Framework tokens -----------------------------------------------------------------------
+
+
+def jwk(key: rsa.RSAPrivateKey, kid: str) -> dict:
+    public = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    return public | {"kid": kid, "use": "sig", "endorsements": ["msteams"]}
+
+
+@pytest.fixture
+def trusted_keys(monkeypatch) -> SigningKeys:
+    """botbuilder's key cache for Bot Framework tokens, holding our "Microsoft" key."""
+    keys = SigningKeys(CHANNEL_KEYS)
+    keys.keys, keys.last_updated = [jwk(TRUSTED, "bf-key-1")], datetime.now()
+    monkeypatch.setitem(JwtTokenExtractor.metadataCache, CHANNEL_KEYS, keys)
+    return keys
+
+
+def token(service_url: str, *, key: rsa.RSAPrivateKey = TRUSTED, kid: str = "bf-key-1", **claims) -> str:
+    now = int(time.time())
+    body = {"iss": BOT_FRAMEWORK, "aud": APP_ID, "serviceurl": service_url,
+            "nbf": now - 60, "iat": now - 60, "exp": now + 3600} | claims
+    return jwt.encode(body, key, algorithm="RS256", headers={"kid": kid})
+
+
+class FakeMsal:
+    """msal's ConfidentialClientApplication without AAD: hands out a token, remembers where."""
+
+    made: list["FakeMsal"] = []
+
+    def __init__(self, client_id: str, client_credential: str, authority: str) -> None:
+        self.fetched_on_loop_thread: list[bool] = []
+        self.token: str | None = None
+        FakeMsal.made.append(self)
+
+    def acquire_token_silent(self, scopes, account=None):
+        return {"access_token": self.token} if self.token else None
+
+    def acquire_token_for_client(self, scopes):
+        self.fetched_on_loop_thread.append(threading.current_thread() is threading.main_thread())
+        self.token = "outbound-token"
+        return {"access_token": self.token, "expires_in": 3600}
+
+
+# --- the server with its fakes ---------------------------------------------------------------------
+
+
+def teams_activity(service_url: str, text: str, who: str = "ulla", personal: bool = True, name: str = "") -> dict:
+    return {
+        "type": "message", "id": f"act-{who}-{time.monotonic_ns()}", "channelId": "msteams",
+        "serviceUrl": service_url, "text": text, "textFormat": "plain",
+        "from": {"id": f"29:{who}", "name": name or who.title(), "aadObjectId": f"aad-{who}"},
+        "conversation": {"id": f"a:{who}-{'personal' if personal else 'group'}",
+                         "conversationType": "personal" if personal else "groupChat", "tenantId": TENANT},
+        "recipient": {"id": "28:bot", "name": "Beslutningsbot"},
+        "channelData": {"tenant": {"id": TENANT}},
+    }
+
+
+def signed(payload, secret: str = WEBHOOK_SECRET) -> tuple[bytes, dict[str, str]]:
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    signature = hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
+    return body, {"X-Spark-Signature": signature, "Content-Type": "application/json"}
+
+
+def message_webhook(message: dict, **claims) -> dict:
+    data = {"id": message["id"], "roomId": message["roomId"], "roomType": message["roomType"],
+            "personId": message["personId"], "personEmail": message["personEmail"]} | claims
+    return {"id": "wh-1", "resource": "messages", "event": "created", "data": data}
+
+
+class Server:
+    """`create_app` with a fake Bot Connector, a fake Webex API and a data folder."""
+
+    def __init__(self, client, connector: FakeConnector, webex: FakeWebex) -> None:
+        self.client, self.connector, self.webex = client, connector, webex
+
+    @property
+    def app(self):
+        return self.client.server.app
+
+    async def teams(self, text: str, *, auth: str | None = None, **who) -> int:
+        activity = teams_activity(self.connector.url, text, **who)
+        headers = {"Authorization": auth} if auth is not None else {}
+        response = await asyncio.wait_for(self.client.post("/api/messages", json=activity, headers=headers), GUARD)
+        return response.status
+
+    def teams_replies(self) -> list[dict]:
+        return [posted.body for posted in self.connector.of_type("message")]
+
+    async def webex_say(self, text: str, *, email: str = "ulla@kommune.dk", room: str = "room-ulla",
+                        room_type: str = "direct", **claims) -> int:
+        message = self.webex.add_message(text, room_id=room, room_type=room_type, person_id=f"person-{email}",
+                                         person_email=email)
+        body, headers = signed(message_webhook(message, **claims))
+        response = await self.client.post("/api/webex", data=body, headers=headers)
+        if response.status == 200:
+            await asyncio.wait_for(self.app[WEBEX_BOT].drain(), GUARD)
+        return response.status
+
+    def webex_replies(self, room: str) -> list[str]:
+        return [sent["markdown"] for sent in self.webex.sent if sent.get("roomId") == room]
+
+
+@pytest.fixture
+async def start(aiohttp_client, aiohttp_server, tmp_path):
+    async def start(**overrides) -> Server:
+        connector = FakeConnector()
+        connector.url = str((await aiohttp_server(connector.app(), host="127.0.0.1")).make_url("/"))
+        webex = FakeWebex(token=WEBEX_TOKEN)
+        webex.server = await aiohttp_server(webex.app(), host="127.0.0.1")
+        settings = Settings(data_dir=tmp_path / "data", admins=(ADMIN_AAD, ADMIN_EMAIL),
+                            webex_token=WEBEX_TOKEN, webex_secret=WEBHOOK_SECRET,
+                            webex_api_url=str(webex.make_url("/v1")), **overrides)
+        build_index([SAMPLES_DIR], settings.store_path)
+        app = create_app(settings, live=LiveIndex.open(settings.store_path))
+        app[WEBEX_RETRY] = QUICK
+        return Server(await aiohttp_client(app), connector, webex)
+
+    return start
+
+
+def with_auth() -> dict:
+    return {"app_id": APP_ID, "app_password": APP_PASSWORD, "app_tenant_id": TENANT}
+
+
+# --- Teams: who gets in --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("authorization", [None, "", "Bearer", "Bearer x.y", "Basic dXNlcjpwdw=="],
+                         ids=["none", "empty", "no-token", "not-a-jwt", "basic"])
+async def test_teams_without_a_token_is_401(start, trusted_keys, looked_up, authorization):
+    server = await start(**with_auth())
+    assert await server.teams("status", auth=authorization) == 401
+    assert server.connector.posted == [] and looked_up == []
+
+
+async def test_teams_token_signed_by_an_unknown_key_is_401(start, trusted_keys, looked_up):
+    server = await start(**with_auth())
+    forged = token(server.connector.url, key=STRANGER)  # the right key id, the wrong key
+    unknown = token(server.connector.url, key=STRANGER, kid="attacker-key")
+    assert await server.teams("status", auth=f"Bearer {forged}") == 401
+    assert await server.teams("status", auth=f"Bearer {unknown}") == 401
+    assert server.connector.posted == [] and looked_up == []
+
+
+@pytest.mark.parametrize("claims", [
+    {"aud": "11111111-2222-3333-4444-555555555555"},
+    {"serviceurl": "https://smba.trafficmanager.net/other/"},
+    {"iss": "https://sts.windows.net/attacker/"},
+    {"exp": int(time.time()) - 3600, "nbf": int(time.time()) - 7200},
+], ids=["another-audience", "another-service-url", "another-issuer", "expired"])
+async def test_teams_token_for_someone_else_is_401(start, trusted_keys, looked_up, claims):
+    server = await start(**with_auth())
+    assert await server.teams("status", auth=f"Bearer {token(server.connector.url, **claims)}") == 401
+    assert server.connector.posted == [] and looked_up == []
+
+
+async def test_teams_token_from_the_bot_framework_is_answered(start, trusted_keys, looked_up, monkeypatch):
+    # The control for the refusals above: the same keys let a right token in.
+    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsal)
+    server = await start(**with_auth())
+    assert await server.teams("hvad besluttede direktionen om Hændelseslog?",
+                              auth=f"Bearer {token(server.connector.url)}") == 201
+    [reply] = server.teams_replies()
+    assert "Hændelseslog" in json.dumps(reply, ensure_ascii=False)
+    assert {posted.authorization for posted in server.connector.posted} == {"Bearer outbound-token"}
+    assert looked_up == []
+
+
+async def test_teams_outbound_token_is_fetched_once_and_off_the_event_loop(start, trusted_keys, monkeypatch):
+    # Regression: botbuilder made new credentials for every activity, so every reply fetched a
+    # new AAD token, synchronously, on the event loop.
+    FakeMsal.made.clear()
+    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsal)
+    server = await start(**with_auth())
+    for _ in range(3):
+        assert await server.teams("hvad besluttede direktionen om Hændelseslog?",
+                                  auth=f"Bearer {token(server.connector.url)}") == 201
+    fetches = [on_loop for app in FakeMsal.made for on_loop in app.fetched_on_loop_thread]
+    assert fetches == [False]
+    assert len(server.teams_replies()) == 3
+
+
+async def test_teams_without_downloadable_keys_is_refused_fast_without_the_internet(start, looked_up, monkeypatch):
+    # No keys in the cache and none to be had: botbuilder would download them with no
+    # timeout, on the event loop. The download is refused at the network layer here; the
+    # answer must come at once, and the next request must not try again straight away.
+    monkeypatch.setitem(JwtTokenExtractor.metadataCache, CHANNEL_KEYS, SigningKeys(CHANNEL_KEYS))
+    server = await start(**with_auth())
+    bearer = f"Bearer {token(server.connector.url)}"
+    assert await server.teams("status", auth=bearer) == 401
+    assert await server.teams("status", auth=bearer) == 401
+    assert looked_up == ["login.botframework.com"]
+    assert server.connector.posted == []
+
+
+# --- Webex: who gets in --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signature", [None, "", "0" * 40, "not-hex-æøå",
+                                       hmac.new(b"other-secret", b"{}", hashlib.sha1).hexdigest()],
+                         ids=["missing", "empty", "zeros", "garbage", "other-secret"])
+async def test_webex_webhook_without_the_right_signature_is_401_and_calls_nothing(start, signature):
+    server = await start()
+    message = server.webex.add_message("status", person_email=ADMIN_EMAIL)
+    headers = {"Content-Type": "application/json"} | ({"X-Spark-Signature": signature} if signature is not None else {})
+    response = await server.client.post("/api/webex", data=json.dumps(message_webhook(message)).encode(),
+                                        headers=headers)
+    assert response.status == 401
+    await asyncio.sleep(0.05)  # a wrongly started event would have called the API by now
+    assert server.webex.calls == []
+
+
+async def test_webex_signature_of_other_bytes_is_401(start):
+    server = await start()
+    message = server.webex.add_message("status", person_email=ADMIN_EMAIL)
+    _, headers = signed(message_webhook(message))
+    tampered = json.dumps(message_webhook(message) | {"name": "changed"}).encode()
+    assert (await server.client.post("/api/webex", data=tampered, headers=headers)).status == 401
+    assert server.webex.calls == []
+
+
+# --- admin commands ---------------------------------------------------------------------------------
+
+ADMIN_COMMANDS = ["genindekser", "reindex", "/genindekser", "GENINDEKSER", "status", "digest nu", "digest vis"]
+
+
+def test_every_admin_command_is_in_the_list_above():
+    words = {word for word, command in COMMANDS.items() if command.admin}
+    assert words <= {command.lstrip("/").split()[0].lower() for command in ADMIN_COMMANDS}
+
+
+@pytest.mark.parametrize("command", ADMIN_COMMANDS)
+async def test_admin_commands_from_non_admins_are_refused_on_both_channels(start, command):
+    server = await start()
+    await server.teams("abonner", who="anna")  # a subscriber a digest run would reach
+    assert await server.teams(command, who="ulla") == 201
+    assert await server.webex_say(command, email="ulla@kommune.dk", room="room-ulla") == 200
+    refusal = texts.NOT_ADMIN.format(command=command.lstrip("/").split()[0].lower())
+    teams_texts = [reply["text"] for reply in server.teams_replies()]
+    assert teams_texts[-1] == refusal
+    assert server.webex_replies("room-ulla") == [refusal]
+    assert server.app[REINDEXER].task is None
+    assert len(server.teams_replies()) == 2  # the subscription's confirmation and the refusal: no digest
+    audit = server.app[STATE].recent_audit()
+    assert [entry["result"] for entry in audit] == [texts.RESULT_REFUSED] * 2
+
+
+async def test_a_webhook_cannot_claim_to_come_from_an_admin(start):
+    # The sender is who the Webex API says wrote the message, not what the webhook body says.
+    server = await start()
+    assert await server.webex_say("genindekser", email="ulla@kommune.dk", room="room-ulla",
+                                  personEmail=ADMIN_EMAIL, personId=f"person-{ADMIN_EMAIL}") == 200
+    assert server.webex_replies("room-ulla") == [texts.NOT_ADMIN.format(command="genindekser")]
+    assert server.app[REINDEXER].task is None
+
+
+async def test_an_admin_is_let_in_on_both_channels(start):
+    # The control for the refusals above.
+    server = await start()
+    await server.teams("status", who="admin")
+    await server.webex_say("status", email=ADMIN_EMAIL, room="room-admin")
+    assert server.teams_replies()[-1]["text"].startswith(texts.STATUS_HEADING)
+    assert server.webex_replies("room-admin")[0].startswith(texts.STATUS_HEADING)
+
+
+# --- closed items -------------------------------------------------------------------------------------
+
+SECRET_MEETING = """REFERAT Direktionen d. 02-12-2026
+
+Mødedato Onsdag d. 2. december 2026 kl. 09:00
+
+Punkt 1: Ny ordning for cykelparkering
+
+00.01.00A00-70-26
+
+Beslutning
+
+Ordningen godkendes.
+
+Punkt 2: Lukket: Fortrolig personalesag om Zebrafinke
+
+00.01.00A00-77-26
+
+Resumé
+
+HEMMELIGRESUME handler om medarbejder Xyloforia.
+
+Indstilling
+
+Direktøren indstiller HEMMELIGINDSTILLING.
+
+Beslutning
+
+HEMMELIGBESLUTNING: sagen afsluttes med Xyloforia.
+
+Sagsfremstilling
+
+HEMMELIGSAGSFREMSTILLING med flere detaljer.
+"""
+HIDDEN = ("HEMMELIG", "Xyloforia", "00.01.00A00-77-26")
+
+
+@pytest.fixture(scope="module")
+def closed_world(tmp_path_factory):
+    """The samples and a meeting with a closed item full of secrets, indexed on disk."""
+    folder = tmp_path_factory.mktemp("minutes")
+    for sample in SAMPLES_DIR.iterdir():
+        shutil.copy(sample, folder / sample.name)
+    (folder / "secret.txt").write_text(SECRET_MEETING, encoding="utf-8")
+    store = tmp_path_factory.mktemp("data") / "index.json"
+    build_index([folder], store)
+    return folder, store, Index.open(store)
+
+
+def closed_items(index: Index) -> list[dict]:
+    return [row for row in index.items if row.get("closed")]
+
+
+def questions_about(item: dict) -> list[str]:
+    day = datetime.fromisoformat(item["date"])
+    return [item["title"], f"lukket punkt om {item['title']}", f"hvad besluttede direktionen om {item['title']}?",
+            f"referat fra direktionen {day.day}. {_MONTHS[day.month - 1]} {day.year}",
+            "HEMMELIGBESLUTNING Xyloforia", "personalesag Zebrafinke"]
+
+
+_MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+           "november", "december"]
+
+
+def assert_nothing_hidden(shown: str, question: str, closed: list[dict]) -> None:
+    for secret in HIDDEN:
+        if secret.lower() not in question.lower():
+            assert secret not in shown, f"{secret!r} shown for {question!r}"
+    for item in closed:
+        # A closed item's journal number is not shown either, unless the person typed it.
+        if item.get("case_number") and item["case_number"] not in question:
+            assert item["case_number"] not in shown, f"{item['case_number']!r} shown for {question!r}"
+
+
+def test_closed_text_is_never_stored(closed_world):
+    _, store, index = closed_world
+    stored = store.read_text(encoding="utf-8")
+    for secret in ("HEMMELIG", "Xyloforia"):
+        assert secret not in stored
+        assert not [term for term in index.searcher.postings.vocabulary if secret.lower() in term]
+    [secret_item] = [row for row in closed_items(index) if "Zebrafinke" in row["title"]]
+    assert set(secret_item) >= {"title", "date", "closed"}
+    assert not any(secret_item.get(name) for name in ("decision", "resume", "indstilling", "sagsfremstilling"))
+
+
+def test_closed_items_show_only_title_and_date_in_every_reply_and_card(closed_world):
+    _, _, index = closed_world
+    closed = closed_items(index)
+    assert len(closed) >= 4
+    for item in closed:
+        for question in questions_about(item):
+            for channel_bytes in (None, 7000):
+                reply = answer_reply(index.lookup(question), max_bytes=channel_bytes)
+                shown = [reply.text, reply.markdown]
+                if reply.card:
+                    shown += [json.dumps(answer_card(reply.card, "1.5"), ensure_ascii=False),
+                              json.dumps(answer_card(reply.card, "1.3"), ensure_ascii=False),
+                              json.dumps(reply_activity(reply).serialize(), ensure_ascii=False)]
+                for text in shown:
+                    assert_nothing_hidden(text, question, closed)
+
+
+def test_closed_items_in_ask_json_have_no_decision_or_journal_number(closed_world, monkeypatch, capsys):
+    folder, store, index = closed_world
+    monkeypatch.setenv("BESLUTNINGSBOT_DATA_DIR", str(store.parent))
+    monkeypatch.setenv("BESLUTNINGSBOT_MINUTES_DIR", str(folder))
+    closed = closed_items(index)
+    for item in closed:
+        for question in questions_about(item):
+            assert cli.main(["ask", "--json", question]) == 0
+            printed = capsys.readouterr().out
+            assert_nothing_hidden(printed, question, closed)
+            for hit in json.loads(printed):
+                if hit["closed"]:
+                    assert hit["decision"] is None and hit["case_number"] is None
+            assert cli.main(["ask", question]) == 0
+            assert_nothing_hidden(capsys.readouterr().out, question, closed)
+
+
+def test_closed_items_are_left_out_of_digests(closed_world):
+    _, _, index = closed_world
+    closed = closed_items(index)
+    for topic in (None, "personalesag", "Zebrafinke", "cykelparkering"):
+        reply = digest_reply(build_digest(index, None, topic), topic)
+        for text in (reply.text, reply.markdown):
+            assert_nothing_hidden(text, "", closed)
+            assert "Lukket" not in text
+
+
+# --- what the bot repeats ------------------------------------------------------------------------------
+
+INJECTIONS = [
+    "<at>Alle</at> zyxqvorp",
+    "@all zyxqvorp",
+    "<@all> zyxqvorp",
+    "<@personEmail:chef@kommune.dk|Chefen> zyxqvorp",
+    '<spark-mention data-object-type="groupMention" data-group-type="all">alle</spark-mention> zyxqvorp',
+    "[klik her](http://evil.example/login) zyxqvorp",
+    "![billede](http://evil.example/x.png) zyxqvorp",
+    "<a href='http://evil.example'>zyxqvorp</a>",
+    "**fed** _kursiv_ `kode` # overskrift > citat | tabel ~~streg~~ zyxqvorp",
+    "&lt;at&gt;Alle&lt;/at&gt; &#64;all zyxqvorp",
+    "http://evil.example/zyxqvorp",
+]
+UNSAFE = set("\\`*_{}[]()<>#+!|~@")
+
+
+def inert(fragment: str) -> bool:
+    """True when every markup character in `fragment` is escaped and no entity can form."""
+    position = 0
+    while position < len(fragment):
+        char = fragment[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char in UNSAFE:
+            return False
+        position += 1
+    return "&" not in fragment.replace("&amp;", "")
+
+
+def quoted(markdown: str) -> list[str]:
+    """What the bot quotes back between » and «."""
+    return re.findall(r"»(.*?)«", markdown, flags=re.DOTALL)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(st.text(max_size=300))
+def test_escaped_user_text_is_always_inert(text):
+    assert inert(escape_markdown(text))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(topic=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120))
+def test_the_none_reply_quotes_any_topic_inertly(topic):
+    reply = none_reply(Result("none", parse_question(f"zyxqvorp {topic}")))
+    for fragment in quoted(reply.markdown):
+        assert inert(fragment)
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+async def test_user_text_repeated_back_cannot_mention_link_or_mark_up(start, payload):
+    server = await start()
+    await server.webex_say(payload, room="room-q")
+    await server.webex_say(f"abonner {payload}", room="room-q")
+    await server.webex_say("abonnementer", room="room-q")
+    await server.teams(payload, who="bo", name=f"Bo {payload}")
+    await server.teams(f"abonner {payload}", who="bo", name=f"Bo {payload}")
+    await server.teams("abonnementer", who="bo", name=f"Bo {payload}")
+    sent = server.webex_replies("room-q") + [reply.get("text", "") for reply in server.teams_replies()]
+    assert len(sent) == 6
+    for markdown in sent:
+        fragments = quoted(markdown) + re.findall(r"oprettet .*? af (.*)$", markdown, flags=re.MULTILINE)
+        assert fragments, markdown
+        for fragment in fragments:
+            assert inert(fragment), (payload, markdown)
+        for raw in ("<at>", "<@", "<spark-mention", "](http", "<a href"):
+            assert not re.search(r"(?<!\\)" + re.escape(raw), markdown), (raw, markdown)
+
+
+async def test_a_subscription_topic_and_name_are_repeated_as_text_not_markup(sample_index):
+    # Regression: "abonner <emne>" and "abonnementer" put the topic and the subscriber's name
+    # into the markdown as written, so a topic could mention everyone or carry a link.
+    conversation = Conversation(lambda: sample_index)
+    person = Incoming("", sender_id="aad-bo", sender_name="[Bo](http://evil.example)", channel="msteams",
+                      conversation_id="a:bo")
+    payload = "<at>Alle</at> [klik](http://evil.example) @all"
+    subscribed = await conversation.handle(replace(person, text=f"abonner {payload}"))
+    again = await conversation.handle(replace(person, text=f"abonner {payload}"))
+    listed = await conversation.handle(replace(person, text="abonnementer"))
+    for reply in (subscribed, again, listed):
+        assert payload in reply.text  # the plain text keeps what was written
+        for fragment in quoted(reply.markdown) + re.findall(r" af (.*)$", reply.markdown, flags=re.MULTILINE):
+            assert inert(fragment), reply.markdown
+
+
+# --- secrets never logged --------------------------------------------------------------------------------
+
+
+def assert_no_secret(*texts_seen: str) -> None:
+    for text in texts_seen:
+        for secret in SECRETS:
+            assert secret not in text
+
+
+def all_logged(caplog) -> str:
+    parts = []
+    for record in caplog.records:
+        parts.append(record.getMessage())
+        if record.exc_info:
+            parts.append(logging.Formatter().formatException(record.exc_info))
+        if record.exc_text:
+            parts.append(record.exc_text)
+        parts.append(repr(record.args))
+    return "\n".join(parts)
+
+
+async def test_secrets_never_appear_in_logs(start, trusted_keys, caplog, capsys, monkeypatch):
+    caplog.set_level(logging.DEBUG)
+    server = await start(**with_auth())
+    url = server.connector.url
+    # Teams: refused tokens, a good token whose outbound AAD token cannot be fetched (msal
+    # really runs, with the password, against a network that is not there), bad bodies.
+    for bearer in (None, "Bearer x.y.z", f"Bearer {token(url, key=STRANGER)}", f"Bearer {token(url, aud='x')}",
+                   f"Bearer {token(url)}"):
+        await server.teams("hvad besluttede direktionen om Hændelseslog?", auth=bearer)
+    await server.client.post("/api/messages", data=b"{broken", headers={"Content-Type": "application/json"})
+    # Webex: calls that fail and are retried, one that fails for good, a bad signature.
+    server.webex.fail("GET /people/me", 429, retry_after="0")
+    server.webex.fail("GET /messages/{id}", 500, times=2)
+    await server.webex_say("hvad besluttede direktionen om Hændelseslog?", room="room-a")
+    server.webex.fail("POST /messages", 503, times=QUICK.attempts)
+    await server.webex_say("status", email=ADMIN_EMAIL, room="room-b")
+    await server.client.post("/api/webex", data=b"{}", headers={"X-Spark-Signature": "0" * 40})
+    # Settings that are refused, with the secrets in the environment.
+    for environment in ({"WEBEX_BOT_TOKEN": WEBEX_TOKEN},
+                        {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": APP_PASSWORD, "MicrosoftAppType": "Other"},
+                        {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": APP_PASSWORD},
+                        {"WEBEX_BOT_TOKEN": WEBEX_TOKEN, "WEBEX_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                         "BESLUTNINGSBOT_PORT": "http"}):
+        with pytest.raises(SettingsError) as refused:
+            Settings.load(environment, env_file=None)
+        assert_no_secret(str(refused.value))
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        with pytest.raises(SystemExit):
+            cli.main(["ask", "hændelseslog"])
+        for name in environment:
+            monkeypatch.delenv(name)
+    printed = capsys.readouterr()
+    assert server.webex.calls and server.connector.refused == []
+    assert len(caplog.records) > 20
+    assert_no_secret(all_logged(caplog), printed.out, printed.err, repr(server.app[TEAMS_ADAPTER].__dict__))
+
+
+def test_the_log_filter_masks_secrets_that_a_library_would_write(caplog):
+    settings = Settings(app_password=APP_PASSWORD, webex_token=WEBEX_TOKEN, webex_secret=WEBHOOK_SECRET)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(secret_filter(settings))
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("tests.security.library")
+    logger.addHandler(handler)
+    try:
+        logger.warning("header Authorization: Bearer %s", WEBEX_TOKEN)
+        try:
+            raise RuntimeError(f"login failed for secret {APP_PASSWORD}")
+        except RuntimeError:
+            logger.exception("body client_secret=%s", WEBHOOK_SECRET)
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "Bearer ***" in written and "client_secret=***" in written and "RuntimeError" in written
+    assert_no_secret(written)
+    assert_no_secret(repr(settings))
