@@ -67,5 +67,15 @@ def sample_index(tmp_path_factory):
     return Index.open(store)
 
 
+@pytest.fixture
+async def fake(aiohttp_server):
+    """A fake Webex API (tests/fakes/webex_api.py) served on 127.0.0.1."""
+    from tests.fakes.webex_api import FakeWebex
+
+    fake = FakeWebex()
+    fake.server = await aiohttp_server(fake.app(), host="127.0.0.1")
+    return fake
+
+
 def load_questions(path: Path = DATA / "questions.jsonl") -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

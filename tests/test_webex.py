@@ -42,13 +42,6 @@ class RecordingConversation(Conversation):
 
 
 @pytest.fixture
-async def fake(aiohttp_server) -> FakeWebex:
-    fake = FakeWebex()
-    fake.server = await aiohttp_server(fake.app())
-    return fake
-
-
-@pytest.fixture
 def settings(fake, tmp_path) -> Settings:
     return Settings(webex_token="test-token", webex_secret=SECRET, webex_api_url=str(fake.make_url("/v1")),
                     data_dir=tmp_path)

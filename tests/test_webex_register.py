@@ -20,13 +20,6 @@ OURS = {webhook_name("messages", "created"), webhook_name("attachmentActions", "
 
 
 @pytest.fixture
-async def fake(aiohttp_server) -> FakeWebex:
-    fake = FakeWebex()
-    fake.server = await aiohttp_server(fake.app())
-    return fake
-
-
-@pytest.fixture
 async def client(fake):
     async with aiohttp.ClientSession() as session:
         yield WebexClient(str(fake.make_url("/v1")), TOKEN, session, retry=QUICK)
