@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers import texts
+
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BUTTONS = 4
@@ -18,11 +20,11 @@ MAX_BUTTON_TITLE = 60
 
 def answer_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
     """The Adaptive Card for one answer (see `handlers.answer.card_data`)."""
-    facts = [{"title": "Dato", "value": data["date"]}]
+    facts = [{"title": texts.CARD_DATE, "value": data["date"]}]
     if data.get("body"):
-        facts.append({"title": "Organ", "value": data["body"]})
+        facts.append({"title": texts.CARD_BODY, "value": data["body"]})
     if data.get("case_number"):
-        facts.append({"title": "Sag", "value": data["case_number"]})
+        facts.append({"title": texts.CARD_CASE, "value": data["case_number"]})
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": data["title"], "weight": "Bolder", "size": "Medium", "wrap": True},
         {"type": "FactSet", "facts": facts},
@@ -30,12 +32,12 @@ def answer_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
          **({"isSubtle": True} if data.get("closed") else {})},
     ]
     if data.get("history"):
-        body.append({"type": "TextBlock", "text": "Tidligere behandling", "weight": "Bolder", "wrap": True, "spacing": "Medium"})
+        body.append({"type": "TextBlock", "text": texts.HISTORY_HEADING, "weight": "Bolder", "wrap": True, "spacing": "Medium"})
         body += [{"type": "TextBlock", "text": line, "wrap": True, "isSubtle": True, "size": "Small"} for line in data["history"]]
     card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": version, "body": body}
     related = data.get("see_also", [])[:MAX_BUTTONS]
     if related:
-        body.append({"type": "TextBlock", "text": "Se også", "weight": "Bolder", "spacing": "Medium"})
+        body.append({"type": "TextBlock", "text": texts.SEE_ALSO, "weight": "Bolder", "spacing": "Medium"})
         card["actions"] = [
             {"type": "Action.Submit", "title": _short(entry["label"]), "data": {"question": entry["question"]}}
             for entry in related

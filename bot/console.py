@@ -17,7 +17,9 @@ from handlers.digests import Digests
 from handlers.messages import Incoming, Reply
 from handlers.reindex import Reindexer
 from handlers.clock import utc_now
-from knowledge import open_index
+from handlers.report import indexing_failed
+from knowledge.errors import IndexingFailed
+from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.state import StateStore
 
@@ -30,13 +32,20 @@ class PrintingOutbox:
 
 
 def console_conversation(settings: Settings) -> Conversation:
-    open_index(settings.store_path, sources=settings.sources)  # builds it on a fresh machine
+    if not settings.store_path.exists():
+        try:
+            build_index(settings.sources, settings.store_path)  # a fresh machine: the samples
+        except IndexingFailed as error:
+            print(indexing_failed(error), file=sys.stderr)
+    # A store that cannot be read is not fatal here: questions say so in Danish, and
+    # `genindekser` repairs it, as in Teams and Webex.
     live = LiveIndex.open(settings.store_path)
     state = StateStore(settings.state_path)
+    # No digests are sent from the console, so it says the weekly digest is off.
     return Conversation(
         live.get, state=state, admins=(*settings.admins, CONSOLE_USER),
         reindexer=Reindexer(settings.sources, live, state, utc_now),
-        outbox=PrintingOutbox(), digests=Digests(live.get, state, settings.digest_schedule, utc_now),
+        outbox=PrintingOutbox(), digests=Digests(live.get, state, None, utc_now),
     )
 
 
@@ -50,7 +59,7 @@ async def _chat(conversation: Conversation) -> int:
             break
         if not line.strip():
             continue
-        reply = await conversation.handle(Incoming(text=line, sender_id=CONSOLE_USER, sender_name="konsol"))
+        reply = await conversation.handle(Incoming(text=line, sender_id=CONSOLE_USER, sender_name=texts.CONSOLE_NAME))
         print(reply.text, end="\n\n", flush=True)
     if conversation.reindexer is not None:
         await conversation.reindexer.wait()

@@ -43,8 +43,13 @@ class DigestScheduler:
         if datetime.fromisoformat(done) >= slot:
             return None
         log.info("weekly digest for %s", slot.isoformat())
-        result = await self.digests.run()
-        await asyncio.to_thread(self.state.set_value, LAST_SLOT, slot.isoformat())
+        try:
+            result = await self.digests.run()
+        finally:
+            # Recorded even when the run failed: subscribers it did not reach keep their
+            # watermarks and get theirs next week, instead of a retry every poll that could
+            # repeat the digest to those it did reach.
+            await asyncio.to_thread(self.state.set_value, LAST_SLOT, slot.isoformat())
         log.info("digest run: %d sent, %d without news, %d failed, %d gone",
                  result.sent, result.empty, result.failed, result.gone)
         return result

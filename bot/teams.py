@@ -11,6 +11,7 @@ Card 1.5, anything else as markdown.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from http import HTTPStatus
@@ -84,16 +85,22 @@ def incoming(activity: Activity, text: str) -> Incoming:
     """The channel-neutral message for a Teams activity whose question is `text`."""
     sender = activity.from_property or ChannelAccount()
     conversation = activity.conversation
+    reference = TurnContext.get_conversation_reference(activity).serialize()
+    # A post in a team channel has ";messageid=…" in its conversation id; the channel itself
+    # is the part before it, so subscriptions follow the channel and digests start new posts.
+    channel_id = conversation.id.split(";messageid=")[0]
+    reference.setdefault("conversation", {})["id"] = channel_id
     return Incoming(
         text=text,
-        # The AAD object id is the same in every chat and is what admins are listed by.
-        sender_id=sender.aad_object_id or sender.id or "",
+        # The AAD object id is the same in every chat and is what admins are listed by; a
+        # sender without one gets a prefixed id that can never equal an e-mail address.
+        sender_id=sender.aad_object_id or f"teams:{sender.id or ''}",
         sender_name=sender.name or "",
         direct=conversation.conversation_type == "personal",
         channel=CHANNEL,
-        conversation_id=conversation.id,
+        conversation_id=channel_id,
         # Kept with a subscription: proactive sends need the full reference.
-        address=TurnContext.get_conversation_reference(activity).serialize(),
+        address=reference,
     )
 
 
@@ -198,4 +205,18 @@ async def _close_adapter(app: web.Application) -> None:
 
 
 async def messages(request: web.Request) -> web.Response:
-    return await request.app[TEAMS_ADAPTER].process(request, request.app[TEAMS_BOT])
+    adapter = request.app[TEAMS_ADAPTER]
+    if not adapter.auth_enabled and not _from_this_machine(request):
+        # Without an app id nothing proves who is calling: anyone could pose as an admin
+        # or make the bot post to any service URL. Unauthenticated Teams is for local
+        # tools (Agents Playground, Emulator) on this machine only.
+        log.warning("Teams request from %s refused: MicrosoftAppId is empty", request.remote)
+        return web.json_response({"error": "teams not configured"}, status=404)
+    return await adapter.process(request, request.app[TEAMS_BOT])
+
+
+def _from_this_machine(request: web.Request) -> bool:
+    try:
+        return ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:
+        return False

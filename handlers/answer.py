@@ -149,7 +149,7 @@ def card_data(best: Hit, others: list[Hit], decision_limit: int = 3000) -> dict:
 def _case_reply(result: Result, decision_limit: int = 3000) -> Reply:
     first = result.hits[0]
     case = first.case_number or (result.question.case_numbers[0] if result.question.case_numbers else "")
-    heading = texts.CASE_HEADING.format(case=case, count=len(result.hits))
+    heading = texts.CASE_HEADING.format(case=case, times=texts.counted(len(result.hits), texts.TIMES))
     text_lines, md_lines = [heading], [f"**{content_markdown(heading)}**"]
     for hit in result.hits:
         line = f"{danish(hit.date)}, {item_title(hit)}"

@@ -66,6 +66,7 @@ class Conversation:
                  outbox: Outbox | None = None, clock: Clock = utc_now, digests=None) -> None:
         self.index = index
         self.digests = digests
+        self.digest_task: asyncio.Task | None = None
         self.state = state or StateStore(None)
         self.admins = frozenset(admin.lower() for admin in admins)
         self.reindexer = reindexer
@@ -89,9 +90,7 @@ class Conversation:
                 return Reply(texts.UNKNOWN_COMMAND.format(suggestion=suggestion))
             return await self.ask(text, MAX_MARKDOWN_BYTES.get(message.channel))
         if rest and not command.takes_text:
-            if not command.admin:
-                return Reply(texts.COMMAND_NO_ARGUMENTS.format(command=word))
-            # "status på hændelseslog" is a question, not the admin command.
+            # "status på hændelseslog" or "hjælp til flygtninge" is a question, not a command.
             return await self.ask(text, MAX_MARKDOWN_BYTES.get(message.channel))
         try:
             if command.admin:
@@ -115,7 +114,7 @@ class Conversation:
             await self._audit(message, word, texts.RESULT_REFUSED)
             return Reply(texts.NOT_ADMIN.format(command=word))
         if not message.direct:
-            await self._audit(message, word, f"{texts.RESULT_REFUSED}: gruppechat")
+            await self._audit(message, word, f"{texts.RESULT_REFUSED}: {texts.GROUP_CHAT}")
             return Reply(texts.ADMIN_USE_DIRECT.format(command=word))
         return None
 
@@ -145,12 +144,26 @@ class Conversation:
             await self._audit(message, "digest vis", texts.RESULT_OK)
             return reply
         if action == "nu":
-            result = await self._digests().run()
-            reply = Reply(texts.DIGEST_SENT.format(sent=result.sent, empty=result.empty,
-                                                    failed=result.failed, gone=result.gone))
-            await self._audit(message, "digest nu", f"{texts.RESULT_OK}: {result.sent} sendt")
-            return reply
+            # In the background: a run paced for thousands of subscribers takes far longer
+            # than a chat request may. The admin hears the result through the outbox.
+            self.digest_task = asyncio.create_task(self._digest_now(message))
+            await self._audit(message, "digest nu", texts.RESULT_STARTED)
+            return Reply(texts.DIGEST_STARTED)
         return Reply(texts.DIGEST_USAGE)
+
+    async def _digest_now(self, message: Incoming) -> None:
+        try:
+            result = await self._digests().run()
+        except Exception:
+            log.exception("digest nu failed")
+            await self._audit(message, "digest nu", texts.RESULT_FAILED)
+            reply = Reply(texts.SORRY)
+        else:
+            await self._audit(message, "digest nu", f"{texts.RESULT_OK}: {result.sent} {texts.SENT_WORD}")
+            reply = Reply(texts.DIGEST_SENT.format(sent=result.sent, empty=result.empty,
+                                                   failed=result.failed, gone=result.gone))
+        if self.outbox is not None:
+            await self.outbox.send(message, reply)
 
     def _digests(self):
         if self.digests is None:

@@ -35,9 +35,9 @@ Deliver = Callable[[dict, Reply], Awaitable[str]]
 def digest_reply(digest: Digest, topic: str | None = None) -> Reply:
     topic_text = texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)) if topic else ""
     topic_markdown = texts.SUBSCRIBED_TOPIC.format(topic=escape_markdown(plain_quote(topic))) if topic else ""
-    heading = texts.DIGEST_HEADING.format(count=digest.count, topic=topic_text)
+    heading = texts.DIGEST_HEADING.format(decisions=texts.counted(digest.count, texts.NEW_DECISIONS), topic=topic_text)
     text = [heading]
-    markdown = [f"**{texts.DIGEST_HEADING.format(count=digest.count, topic=topic_markdown)}**"]
+    markdown = [f"**{texts.DIGEST_HEADING.format(decisions=texts.counted(digest.count, texts.NEW_DECISIONS), topic=topic_markdown)}**"]
     for day, body, entries in digest.groups:
         meeting = texts.DIGEST_MEETING.format(body=body, date=danish(day))
         text += ["", meeting]
@@ -102,10 +102,12 @@ class Digests:
                      texts.SUBSCRIBED.format(topic=topic_markdown, next=self.next_text()))
 
     async def unsubscribe(self, message: Incoming, rest: str) -> Reply:
-        removed = await asyncio.to_thread(self.state.remove_subscriptions, message.channel, message.conversation_id)
+        topic = rest.strip() or None
+        removed = await asyncio.to_thread(self.state.remove_subscriptions, message.channel,
+                                          message.conversation_id, topic)
         if not removed:
             return Reply(texts.NOT_SUBSCRIBED)
-        return Reply(texts.UNSUBSCRIBED.format(count=removed))
+        return Reply(texts.UNSUBSCRIBED.format(subscriptions=texts.counted(removed, texts.SUBSCRIPTIONS)))
 
     async def list(self, message: Incoming, rest: str) -> Reply:
         mine = [s for s in await asyncio.to_thread(self.state.subscriptions)
@@ -151,27 +153,44 @@ class Digests:
             index = self.index()
             slots = asyncio.Semaphore(concurrency)
 
-            async def serve(subscription: dict) -> None:
+            async def serve(subscription: dict, writes: list[asyncio.Future]) -> None:
                 async with slots:
-                    await self._serve(index, subscription, result)
+                    try:
+                        await self._serve(index, subscription, result, writes)
+                    except Exception:
+                        # One subscription's trouble (a state write that failed, say) must
+                        # not cancel the others' sends; its watermark stays, so it is tried
+                        # again next time.
+                        log.exception("digest for subscription %s failed", subscription.get("doc_id"))
+                        result.failed += 1
 
             subscriptions = await asyncio.to_thread(self.state.subscriptions)
-            async with asyncio.TaskGroup() as group:
-                for subscription in subscriptions:
-                    group.create_task(serve(subscription))
+            writes: list[asyncio.Future] = []
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for subscription in subscriptions:
+                        group.create_task(serve(subscription, writes))
+            finally:
+                # However the run ends, every send the channel accepted has its watermark
+                # on disk before `run` returns or raises.
+                if writes:
+                    await asyncio.gather(*writes, return_exceptions=True)
             return result
 
-    async def _serve(self, index: Index, subscription: dict, result: RunResult) -> None:
+    async def _serve(self, index: Index, subscription: dict, result: RunResult,
+                     writes: list[asyncio.Future]) -> None:
         digest = await asyncio.to_thread(build_digest, index, subscription.get("watermark"), subscription.get("topic"))
         if digest.empty:
             result.empty += 1
             return
         outcome = await self._deliver(subscription, digest_reply(digest, subscription.get("topic")))
         if outcome == SENT:
-            # Written at once, without giving up the event loop: no cancellation can fall
-            # between a send the channel accepted and the watermark that records it.
-            self.state.update_subscription(subscription["doc_id"], {
-                "watermark": digest.watermark, "last_sent": self.clock().isoformat(timespec="seconds")})
+            # Shielded: if the run is cancelled now, the write that records the accepted send
+            # still finishes, so the subscriber does not get the same digest again.
+            write = asyncio.ensure_future(asyncio.to_thread(self.state.update_subscription, subscription["doc_id"], {
+                "watermark": digest.watermark, "last_sent": self.clock().isoformat(timespec="seconds")}))
+            writes.append(write)
+            await asyncio.shield(write)
             result.sent += 1
             result.delivered_to.append(subscription["doc_id"])
         elif outcome == GONE:

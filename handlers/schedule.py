@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from handlers import texts
+
 DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
         "man": 0, "tir": 1, "ons": 2, "tor": 3, "fre": 4, "lør": 5, "søn": 6}
-DAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 _SPEC = re.compile(r"^\s*(?P<day>[a-zø]{3})[a-zø]*\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*$", re.IGNORECASE)
 
 
@@ -66,4 +67,4 @@ class WeeklySchedule:
         from knowledge.dates import danish
 
         local = moment.astimezone(self.zone)
-        return f"{DAY_NAMES[local.weekday()]} {danish(local.date())} kl. {local:%H:%M}"
+        return f"{texts.WEEKDAYS[local.weekday()]} {danish(local.date())} kl. {local:%H:%M}"

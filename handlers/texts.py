@@ -1,7 +1,7 @@
 """Every Danish sentence the bot says, in one place, so it can be read and corrected together.
 
 Templates use `str.format` fields. Code elsewhere picks a text by name; it never writes
-Danish itself.
+Danish itself. Words that change with a number come as (one, many) pairs for `counted`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ HISTORY_LINE = "{body}, {date}{item}: {text}"
 HISTORY_ITEM = ", punkt {item}"
 SEE_ALSO = "Se også"
 WHEN_ANSWER = "Det blev behandlet på {body}s møde {date}."
-CASE_HEADING = "Sag {case} er behandlet {count} gang(e), nyeste først:"
+CASE_HEADING = "Sag {case} er behandlet {times}, nyeste først:"
+TIMES = ("én gang", "{count} gange")
 MEETING_HEADING = "{body}s møde {date}{details}:"
 MEETING_DETAILS = " (kl. {time}, {place})"
 NONE_FOUND = "Jeg fandt intet i referaterne, der svarer på »{topic}«."
@@ -82,7 +83,6 @@ CONSOLE_WELCOME = "Beslutningsbot: spørg om direktionens beslutninger. Skriv »
 UNKNOWN_COMMAND = "Den kommando kender jeg ikke. Mente du »{suggestion}«? Skriv »hjælp« for at se, hvad jeg kan."
 NOT_ADMIN = "Det er kun administratorer, der kan bruge »{command}«."
 ADMIN_USE_DIRECT = "Brug »{command}« i en 1:1-chat med mig. Svaret kan nævne filer og advarsler, der ikke er til alle."
-COMMAND_NO_ARGUMENTS = "»{command}« skal skrives alene, uden mere tekst."
 REINDEX_STARTED = "Genindeksering startet. Jeg skriver, når den er færdig."
 REINDEX_BUSY = "En genindeksering kører allerede. Den blev startet af {who} {when}."
 REINDEX_PROGRESS = "Genindeksering i gang: {done} af {total} filer læst."
@@ -103,6 +103,9 @@ RESULT_FAILED = "mislykket"
 RESULT_REFUSED = "afvist"
 RESULT_STARTED = "startet"
 RESULT_BUSY = "afvist: kører allerede"
+GROUP_CHAT = "gruppechat"
+SENT_WORD = "sendt"
+CONSOLE_NAME = "konsol"
 
 # Teams
 WELCOME = (
@@ -122,16 +125,30 @@ SUBSCRIBED_TOPIC = " om »{topic}«"
 ALREADY_SUBSCRIBED = "Denne chat abonnerer allerede på ugeoversigten{topic}. {next}"
 NEXT_DIGEST = "Næste ugeoversigt kommer {when}."
 DIGEST_OFF = "Ugeoversigten er slået fra på denne server, så der sendes ingen lige nu."
-UNSUBSCRIBED = "Denne chat får ikke længere ugeoversigten ({count} abonnement(er) afmeldt)."
+UNSUBSCRIBED = "Denne chat får ikke længere ugeoversigten ({subscriptions} afmeldt)."
+SUBSCRIPTIONS = ("1 abonnement", "{count} abonnementer")
 NOT_SUBSCRIBED = "Denne chat abonnerer ikke på ugeoversigten. Skriv »abonner« for at starte."
 SUBSCRIPTIONS_HEADING = "Denne chats abonnementer:"
 SUBSCRIPTION_LINE = "- {what}, oprettet {when} af {who}"
 SUBSCRIPTION_ALL = "alle nye beslutninger"
 SUBSCRIPTION_TOPIC = "nye beslutninger om »{topic}«"
-DIGEST_HEADING = "Ugeoversigt: {count} nye beslutning(er) fra direktionen{topic}"
+DIGEST_HEADING = "Ugeoversigt: {decisions} fra direktionen{topic}"
+NEW_DECISIONS = ("1 ny beslutning", "{count} nye beslutninger")
 DIGEST_MEETING = "{body}s møde {date}"
 DIGEST_ITEM = "Punkt {number}: {title}"
 DIGEST_CASE = "Sag {case}"
 DIGEST_EMPTY_PREVIEW = "Der er ingen nye beslutninger til din ugeoversigt lige nu."
 DIGEST_USAGE = "Skriv »digest nu« for at sende ugeoversigten til alle abonnenter nu, eller »digest vis« for at se din egen."
+DIGEST_STARTED = "Ugeoversigten sendes nu til alle abonnenter. Jeg skriver, når den er sendt."
 DIGEST_SENT = "Ugeoversigten er sendt: {sent} sendt, {empty} uden nyt, {failed} mislykkedes, {gone} abonnementer stoppet."
+
+# Adaptive Card labels
+CARD_DATE = "Dato"
+CARD_BODY = "Organ"
+CARD_CASE = "Sag"
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def counted(count: int, forms: tuple[str, str]) -> str:
+    """A number with its word in the right form: counted(1, TIMES) → "én gang"."""
+    return (forms[0] if count == 1 else forms[1]).format(count=count)

@@ -54,7 +54,7 @@ def shorten_decision(text: str) -> str:
 
 
 def newest_indexing_time(index: Index) -> str:
-    return max((meeting.get("indexed_at", "") for meeting in index.meetings.values()), default="")
+    return max((row.get("indexed_at", "") for row in index.items), default="")
 
 
 def build_digest(index: Index, since: str | None, topic: str | None = None) -> Digest:

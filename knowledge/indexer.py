@@ -214,10 +214,11 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
             progress(number, len(sources), path.name)
 
     ordered_meetings = sorted(meetings.values(), key=lambda row: (row["date"], row["id"]))
+    old_items = {row["id"]: row for row in old["items"]}
     item_rows: list[dict] = []
     for meeting in ordered_meetings:
         for row in sorted(items[meeting["id"]], key=lambda row: row["number"]):
-            item_rows.append(row | {"doc": len(item_rows), "indexed_at": meeting["indexed_at"]})
+            item_rows.append(row | {"doc": len(item_rows), "indexed_at": _item_time(row, old_items, stamp)})
     _count(report, item_rows, old["items"], len(ordered_meetings))
     report.generation = f"{int(time.time() * 1000):x}-{uuid.uuid4().hex[:8]}"
     meta = {
@@ -235,6 +236,16 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         postings_module.remove_stale(store_path, report.generation)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _item_time(row: dict, old_items: dict[str, dict], stamp: str) -> str:
+    """When this item's decision entered the index: kept from the last run while the
+    decision is the same, this run's time when the item or its decision is new. The digest
+    goes by it, so a changed decision, or one added to an agenda indexed before, is news."""
+    before = old_items.get(row["id"])
+    if before is not None and before.get("decision", "") == row.get("decision", "") and before.get("indexed_at"):
+        return before["indexed_at"]
+    return stamp
 
 
 def _without_text(row: dict) -> dict:

@@ -121,7 +121,8 @@ class Searcher:
         self.by_meeting: dict[str, list[int]] = {}
         for doc, row in enumerate(items):
             case = row.get("case_number")
-            if case:
+            # A closed item's journal number would tie the case to it: more than title and date.
+            if case and not row.get("closed"):
                 # Stored journal numbers are already upper case without spaces (the parser's
                 # doing), so the full normalisation is only needed for the question side.
                 self.by_case.setdefault(case, []).append(doc)
@@ -174,7 +175,9 @@ class Searcher:
             # No meeting in that year, so the number is part of the subject ("Lemvig 2040").
             topic = f"{topic} {question.year_hint}"
         concepts = self.concepts.build(topic)
-        if not concepts or not self.items:
+        if not self.items:
+            return Result("none", question)
+        if not concepts:
             return Result("empty", question)
         score, coverage, title_cover = self._score(concepts)
         if question.date_from or question.date_to:

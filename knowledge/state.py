@@ -74,12 +74,14 @@ class StateStore:
         with self.lock:
             self.db.table("subscriptions").update(changes, doc_ids=[doc_id])
 
-    def remove_subscriptions(self, channel: str, conversation_id: str) -> int:
+    def remove_subscriptions(self, channel: str, conversation_id: str, topic: str | None = None) -> int:
+        """Remove a conversation's subscriptions: all of them, or the one on `topic`."""
         entry = Query()
+        condition = (entry.channel == channel) & (entry.conversation_id == conversation_id)
+        if topic is not None:
+            condition &= entry.topic.test(lambda value: (value or "").lower() == topic.lower())
         with self.lock:
-            removed = self.db.table("subscriptions").remove(
-                (entry.channel == channel) & (entry.conversation_id == conversation_id)
-            )
+            removed = self.db.table("subscriptions").remove(condition)
         return len(removed)
 
     # --- small values --------------------------------------------------------------------

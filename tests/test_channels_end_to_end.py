@@ -175,7 +175,7 @@ async def test_one_digest_per_subscriber_with_exactly_the_new_decisions(bot):
     teams_digest = bot.teams_texts(teams_chat)[1:]
     webex_digest = bot.webex_texts("room-bo")[1:]
     assert len(teams_digest) == 1 and len(webex_digest) == 1
-    assert teams_digest[0].startswith("**Ugeoversigt: 2 nye beslutning(er) fra direktionen**")
+    assert teams_digest[0].startswith("**Ugeoversigt: 2 nye beslutninger fra direktionen**")
     assert "Punkt 1: Ny politik for digitalisering af arkivet" in teams_digest[0]
     assert "Politikken godkendes." in teams_digest[0]
     assert "Ny politik for digitalisering af arkivet" in webex_digest[0]
@@ -227,5 +227,7 @@ async def test_digest_now_from_an_admin(bot):
     build_index([bot.minutes], bot.settings.store_path, now=START + timedelta(days=1))
     bot.live.refresh()
     admin = await bot.teams("digest nu", who="admin")
-    assert "1 sendt" in bot.teams_texts(admin)[0]
+    assert bot.teams_texts(admin)[0].startswith("Ugeoversigten sendes nu til alle abonnenter.")
+    await bot.until(lambda: len(bot.teams_texts(admin)) == 2)
+    assert "Ugeoversigten er sendt: 1 sendt" in bot.teams_texts(admin)[1]
     assert bot.app[DIGESTS] is not None

@@ -74,7 +74,7 @@ def test_bad_settings_stop_with_a_clear_message(tmp_path):
 def test_digest_preview_prints_what_was_indexed_since(tmp_path):
     run("index", "--quiet", data_dir=tmp_path)
     recent = run("digest", "--preview", data_dir=tmp_path)
-    assert recent.stdout.startswith("Ugeoversigt: 32 nye beslutning(er) fra direktionen")
+    assert recent.stdout.startswith("Ugeoversigt: 32 nye beslutninger fra direktionen")
     assert "Direktionens møde 8. april 2026" in recent.stdout
     assert "Lukket" not in recent.stdout
     later = run("digest", "--preview", "--since", "2999-01-01", data_dir=tmp_path)
@@ -82,3 +82,13 @@ def test_digest_preview_prints_what_was_indexed_since(tmp_path):
     topic = run("digest", "--preview", "--topic", "sociale medier", data_dir=tmp_path)
     assert "Opdaterede retningslinjer for brug af sociale medier" in topic.stdout
     assert "Hændelseslog" not in topic.stdout
+
+
+def test_chat_with_a_corrupt_index_explains_and_genindekser_repairs_it(tmp_path):
+    (tmp_path / "index.json").write_text("[]")
+    done = run("chat", data_dir=tmp_path, stdin="hændelseslog\ngenindekser\n")
+    assert done.returncode == 0, done.stderr
+    assert "Indekset kan ikke læses lige nu. En administrator skal køre »genindekser«." in done.stdout
+    assert "Genindeksering færdig" in done.stdout
+    again = run("ask", "hændelseslog", data_dir=tmp_path)
+    assert "8. april 2026" in again.stdout

@@ -86,3 +86,20 @@ async def test_non_admins_are_refused_and_audited(sample_index, tmp_path, where)
         assert f"Det er kun administratorer, der kan bruge »{command}«." == await Chat(conversation).say(command)
     assert [(e["command"], e["result"]) for e in state.recent_audit()] == [
         ("status", "afvist"), ("reindex", "afvist"), ("genindekser", "afvist")]
+
+
+async def test_a_command_word_followed_by_a_question_is_a_question(chat):
+    # Regression (review): "hjælp til …" was refused as a command with extra text.
+    reply = await chat.say("hjælp til registrering af kunst")
+    assert "Registrering og forsikring af Lemvig Kommunes kunst" in reply
+
+
+async def test_an_empty_index_says_so(tmp_path):
+    from knowledge.indexer import build_index
+    from knowledge.index import Index
+
+    (tmp_path / "minutes").mkdir()
+    build_index([tmp_path / "minutes"], tmp_path / "index.json")
+    empty = Index.open(tmp_path / "index.json")
+    reply = await Chat(Conversation(lambda: empty)).say("hændelseslog")
+    assert reply.startswith("Jeg fandt intet i referaterne")

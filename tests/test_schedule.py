@@ -72,3 +72,24 @@ async def test_the_scheduler_fires_once_per_slot_and_once_after_downtime(tmp_pat
     assert (await restarted.run_due()).sent == 1
     assert await restarted.run_due() is None
     assert digests.runs == 2
+
+
+async def test_a_failed_run_still_records_its_slot(tmp_path):
+    # Regression (review): a run that raised left the slot unrecorded, so every 30 s poll
+    # ran the digest again and repeated it to those it had reached.
+    class Failing:
+        runs = 0
+
+        async def run(self):
+            Failing.runs += 1
+            raise RuntimeError("state file unwritable")
+
+    now = [datetime(2026, 11, 20, 12, tzinfo=UTC)]
+    state = StateStore(tmp_path / "state.json")
+    scheduler = DigestScheduler(Failing(), WeeklySchedule.parse("mon 08:00"), state, lambda: now[0])
+    await scheduler.run_due()
+    now[0] = datetime(2026, 11, 23, 7, 5, tzinfo=UTC)
+    with pytest.raises(RuntimeError):
+        await scheduler.run_due()
+    assert await scheduler.run_due() is None
+    assert Failing.runs == 1

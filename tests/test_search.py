@@ -96,3 +96,9 @@ def test_unanswerable_questions_are_mostly_not_answered(sample_index):
     questions = load_questions(DATA / "calibration_none.jsonl")
     answered = [q["q"] for q in questions if sample_index.search(q["q"])]
     assert len(answered) <= len(questions) * 0.05, answered
+
+
+def test_a_closed_item_cannot_be_found_by_its_journal_number(sample_index):
+    # Regression (review): "sag 00.30.10P19-1-26" tied the case to the closed budget item.
+    result = sample_index.lookup("sag 00.30.10P19-1-26")
+    assert result.kind == "none" and result.hits == []

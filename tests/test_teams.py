@@ -404,3 +404,24 @@ async def test_unexpected_failure_is_500_without_its_text(serve, connector, capl
     assert response.status == 500
     assert "indre detalje" not in await response.text()
     assert any(record.exc_info and "indre detalje" in str(record.exc_info[1]) for record in caplog.records)
+
+
+async def test_without_an_app_id_only_this_machine_may_call(tmp_path):
+    # Regression (review): with MicrosoftAppId empty and the default host 0.0.0.0, anyone
+    # could post an activity posing as an admin and make the bot post to any service URL.
+    from unittest import mock
+
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.teams import messages
+
+    app = create_app(Settings(data_dir=tmp_path))
+    for remote in ("203.0.113.5", "10.0.0.7", "2001:db8::1"):
+        transport = mock.Mock()
+        transport.get_extra_info.side_effect = (
+            lambda name, default=None, r=remote: (r, 4321) if name == "peername" else default)
+        request = make_mocked_request("POST", "/api/messages", app=app, transport=transport,
+                                      headers={"Content-Type": "application/json"})
+        assert request.remote == remote
+        response = await messages(request)
+        assert response.status == 404, remote
