@@ -110,7 +110,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     else:
         since = datetime.now(timezone.utc) - timedelta(days=7)
     digest = build_digest(index, since.isoformat(timespec="seconds"), args.topic)
-    print(texts.DIGEST_EMPTY_PREVIEW if digest.empty else digest_reply(digest, args.topic).text)
+    print(texts.DIGEST_EMPTY_PREVIEW if digest.empty else digest_reply(digest, args.topic).full_text)
     return 0
 
 

@@ -28,7 +28,7 @@ CONSOLE_USER = "console"
 
 class PrintingOutbox:
     async def send(self, to: Incoming, reply: Reply) -> None:
-        print(f"\n{reply.text}\n", flush=True)
+        print(f"\n{reply.full_text}\n", flush=True)
 
 
 def console_conversation(settings: Settings) -> Conversation:
@@ -60,7 +60,7 @@ async def _chat(conversation: Conversation) -> int:
         if not line.strip():
             continue
         reply = await conversation.handle(Incoming(text=line, sender_id=CONSOLE_USER, sender_name=texts.CONSOLE_NAME))
-        print(reply.text, end="\n\n", flush=True)
+        print(reply.full_text, end="\n\n", flush=True)
     if conversation.reindexer is not None:
         await conversation.reindexer.wait()
     return 0

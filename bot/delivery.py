@@ -97,7 +97,7 @@ class ChannelOutbox:
         if channel == "webex":
             return await self._webex(conversation_id, reply)
         if channel == "console":
-            print(reply.text, flush=True)
+            print(reply.full_text, flush=True)
             return SENT
         log.error("no way to send to channel %r", channel)
         return FAILED

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Awaitable, Callable
 
@@ -32,23 +32,52 @@ SENT, GONE, FAILED = "sent", "gone", "failed"
 Deliver = Callable[[dict, Reply], Awaitable[str]]
 
 
+# One message of a digest stays under this many UTF-8 bytes of markdown (Webex takes 7,439;
+# Teams about 40 KB with the card, so the smaller serves both); a longer digest goes out as
+# several messages, and past MAX_ENTRIES the rest is counted, not listed.
+PART_BYTES = 6000
+MAX_ENTRIES = 60
+
+
 def digest_reply(digest: Digest, topic: str | None = None) -> Reply:
+    """The digest as one reply, with `extra` replies when it does not fit in one message."""
     topic_text = texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)) if topic else ""
     topic_markdown = texts.SUBSCRIBED_TOPIC.format(topic=escape_markdown(plain_quote(topic))) if topic else ""
-    heading = texts.DIGEST_HEADING.format(decisions=texts.counted(digest.count, texts.NEW_DECISIONS), topic=topic_text)
-    text = [heading]
-    markdown = [f"**{texts.DIGEST_HEADING.format(decisions=texts.counted(digest.count, texts.NEW_DECISIONS), topic=topic_markdown)}**"]
+    decisions = texts.counted(digest.count, texts.NEW_DECISIONS)
+    heading = texts.DIGEST_HEADING.format(decisions=decisions, topic=topic_text)
+    heading_markdown = f"**{texts.DIGEST_HEADING.format(decisions=decisions, topic=topic_markdown)}**"
+    blocks: list[tuple[list[str], list[str]]] = []  # (text lines, markdown lines) per entry
+    shown = 0
     for day, body, entries in digest.groups:
         meeting = texts.DIGEST_MEETING.format(body=body, date=danish(day))
-        text += ["", meeting]
-        markdown += ["", f"**{content_markdown(meeting)}**"]
+        first = True
         for entry in entries:
+            if shown == MAX_ENTRIES:
+                break
+            shown += 1
             title = texts.DIGEST_ITEM.format(number=entry.number, title=entry.title)
             case = f" ({texts.DIGEST_CASE.format(case=entry.case_number)})" if entry.case_number else ""
-            text += [f"- {title}{case}", *[f"  {line}" for line in entry.decision.splitlines()]]
-            markdown += [f"- **{content_markdown(title)}**{content_markdown(case)}",
-                         *[f"  > {content_markdown(line)}" for line in entry.decision.splitlines()]]
-    return Reply("\n".join(text), "\n".join(markdown))
+            text = ([""] + [meeting] if first else []) + [f"- {title}{case}"]
+            text += [f"  {line}" for line in entry.decision.splitlines()]
+            markdown = (["", f"**{content_markdown(meeting)}**"] if first else [])
+            markdown += [f"- **{content_markdown(title)}**{content_markdown(case)}"]
+            markdown += [f"  > {content_markdown(line)}" for line in entry.decision.splitlines()]
+            blocks.append((text, markdown))
+            first = False
+    if digest.count > shown:
+        more = texts.DIGEST_MORE.format(count=digest.count - shown)
+        blocks.append((["", more], ["", more]))
+    parts: list[tuple[list[str], list[str]]] = [([heading], [heading_markdown])]
+    for text, markdown in blocks:
+        size = len("\n".join(parts[-1][1] + markdown).encode("utf-8"))
+        if size > PART_BYTES and len(parts[-1][1]) > 1:
+            parts.append(([], []))
+        parts[-1][0].extend(text)
+        parts[-1][1].extend(markdown)
+    replies = [Reply("\n".join(text).strip("\n"), "\n".join(markdown).strip("\n")) for text, markdown in parts]
+    first_reply = replies[0]
+    first_reply.extra = replies[1:]
+    return first_reply
 
 
 @dataclass
@@ -57,7 +86,6 @@ class RunResult:
     empty: int = 0
     failed: int = 0
     gone: int = 0
-    delivered_to: list[int] = field(default_factory=list)
 
 
 class Digests:
@@ -192,7 +220,6 @@ class Digests:
             writes.append(write)
             await asyncio.shield(write)
             result.sent += 1
-            result.delivered_to.append(subscription["doc_id"])
         elif outcome == GONE:
             log.warning("digest subscription %s in %s is gone; marked inactive",
                         subscription["doc_id"], subscription["channel"])

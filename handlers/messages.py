@@ -43,6 +43,11 @@ class Reply:
         if not self.markdown:
             self.markdown = self.text
 
+    @property
+    def full_text(self) -> str:
+        """The text of this reply and its extra replies, for channels that print."""
+        return "\n\n".join(part.text for part in (self, *self.extra))
+
 
 class Outbox(Protocol):
     """Sends a reply later, outside the request that asked: reindex reports, digests.

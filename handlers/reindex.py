@@ -18,7 +18,7 @@ from typing import Awaitable, Callable
 from handlers import texts
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
-from handlers.report import file_reason, indexing_failed
+from handlers.report import failure_reason, file_reason
 from knowledge.errors import IndexingFailed
 from knowledge.indexer import IndexReport, Reader, build_index, read_minutes
 from knowledge.live import LiveIndex
@@ -81,7 +81,7 @@ class Reindexer:
         except IndexingFailed as error:
             if error.__cause__ is not None:
                 log.error("reindex failed", exc_info=error.__cause__)
-            reply = Reply(texts.REINDEX_FAILED.format(reason=indexing_failed(error).split(": ", 1)[-1]))
+            reply = Reply(texts.REINDEX_FAILED.format(reason=failure_reason(error)))
             run["result"] = f"{texts.RESULT_FAILED}: {error.code}"
         except Exception:
             log.exception("reindex failed unexpectedly")

@@ -31,9 +31,14 @@ def index_summary(report: IndexReport) -> str:
     return "\n".join(lines)
 
 
-def indexing_failed(error: IndexingFailed) -> str:
+def failure_reason(error: IndexingFailed) -> str:
+    """Why an indexing run failed, as a clause: "referatmappen findes ikke: …"."""
     template = texts.INDEXING_ERRORS.get(error.code, texts.INDEXING_ERRORS["crashed"])
-    return texts.INDEX_FAILED.format(reason=template.format(detail=error.detail))
+    return template.format(detail=error.detail)
+
+
+def indexing_failed(error: IndexingFailed) -> str:
+    return texts.INDEX_FAILED.format(reason=failure_reason(error))
 
 
 def index_unavailable(error: IndexUnavailable) -> str:

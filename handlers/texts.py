@@ -137,6 +137,7 @@ NEW_DECISIONS = ("1 ny beslutning", "{count} nye beslutninger")
 DIGEST_MEETING = "{body}s møde {date}"
 DIGEST_ITEM = "Punkt {number}: {title}"
 DIGEST_CASE = "Sag {case}"
+DIGEST_MORE = "… og {count} beslutninger mere. Spørg mig om dem, fx med mødets dato."
 DIGEST_EMPTY_PREVIEW = "Der er ingen nye beslutninger til din ugeoversigt lige nu."
 DIGEST_USAGE = "Skriv »digest nu« for at sende ugeoversigten til alle abonnenter nu, eller »digest vis« for at se din egen."
 DIGEST_STARTED = "Ugeoversigten sendes nu til alle abonnenter. Jeg skriver, når den er sendt."

@@ -21,7 +21,7 @@ class Index:
     """The searchable index of one generation."""
 
     def __init__(self, tables: dict[str, list[dict]], postings: postings_module.Postings,
-                 path: Path | None = None, stamp: float | None = None) -> None:
+                 path: Path | None = None, stamp: tuple[int, int, int] | None = None) -> None:
         self.path = path
         self.stamp = stamp
         self.meta = tables["meta"][0] if tables["meta"] else {}
@@ -88,11 +88,12 @@ class Index:
         }
 
 
-def _stamp(path: Path | None) -> float | None:
+def _stamp(path: Path | None) -> tuple[int, int, int] | None:
+    """What identifies one written store file: a replaced file differs in at least one."""
     if path is None:
         return None
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return stat.st_mtime_ns + stat.st_ino * 1e-3 if stat else None
+    return (stat.st_mtime_ns, stat.st_ino, stat.st_size)

@@ -263,12 +263,3 @@ def _count(report: IndexReport, rows: list[dict], old_rows: list[dict], meetings
     report.new = sum(1 for key, text in after.items() if key not in before and text)
     report.changed = sum(1 for key, text in after.items() if key in before and before[key] != text)
     report.removed = sum(1 for key, text in before.items() if key not in after and text)
-
-
-def remove_index(store_path: Path) -> None:
-    """Delete an index and its postings (for tests and `index --fresh`)."""
-    for path in [store_path, *store_path.parent.glob(f"{store_path.stem}.*.npz")]:
-        try:
-            os.remove(path)
-        except FileNotFoundError:
-            pass

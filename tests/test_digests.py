@@ -215,3 +215,23 @@ async def test_a_failed_state_write_costs_that_subscriber_only(world, monkeypatc
     monkeypatch.setattr(world.state, "update_subscription", failing)
     result = await world.digests.run()
     assert (result.sent, result.failed) == (2, 1)
+
+
+async def test_a_large_digest_goes_out_in_parts_that_fit_webex(tmp_path):
+    # Regression (review): the digest had no size limit; Webex cut it (and the watermark
+    # moved past what was cut) and Teams refused it every week.
+    from handlers.digests import MAX_ENTRIES, PART_BYTES
+    from knowledge.digest import build_digest
+
+    world = World(tmp_path)
+    everything = build_digest(world.live.get(), None)
+    from handlers.digests import digest_reply
+
+    reply = digest_reply(everything)
+    parts = [reply, *reply.extra]
+    assert len(parts) > 1
+    assert all(len(part.markdown.encode("utf-8")) <= PART_BYTES + 1500 for part in parts)
+    assert all(len(part.markdown.encode("utf-8")) < 7439 for part in parts)
+    listed = sum(part.text.count("\n- Punkt ") + part.text.startswith("- Punkt ") for part in parts)
+    assert listed == min(everything.count, MAX_ENTRIES) == 32
+    assert "Intet." in reply.full_text and "Prøvehandling gennemføres" in reply.full_text
