@@ -1,0 +1,155 @@
+"""Dates and periods in a Danish question, and the pattern helpers the question parser shares.
+
+"den 7. maj 2025", "10-12-2025", "marts 2025", "i 2025", "1. kvartal 2025", "siden 2025",
+"mellem marts og maj 2025": `Dates` collects the period such phrases name while the
+patterns cut them out of the question (`RANGE`, `SINGLE`). Split out of `knowledge.question`,
+which owns the rest of understanding a question.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from knowledge.dates import MONTH_ABBREVIATIONS, MONTHS, month_number
+
+_SPACES = re.compile(r"\s+")
+
+
+def da(fragment: str) -> str:
+    # People on keyboards without æøå write ae/oe/aa; plain o/a would collide with real
+    # words ("for" is not "før"), so only the two-letter spellings are accepted.
+    return fragment.replace("æ", "(?:æ|ae)").replace("ø", "(?:ø|oe)").replace("å", "(?:å|aa)")
+
+
+def words(spec: str) -> str:
+    """An alternation of the space-separated words in `spec`; "_" stands for a space."""
+    words = {word.replace("_", r"\s+") for word in spec.split()}
+    # Longest first so "fra og med" wins over "fra".
+    return "(?:" + "|".join(da(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def compile_ci(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+WORD_END = r"(?=[\s,:;]|$)"  # a frame word ends here (so "MED-udvalget" never loses its "MED")
+
+# --- dates and periods -------------------------------------------------------------------------
+
+_YEAR = r"(?:19[5-9]\d|20\d\d)"
+_MONTH = "(?:" + "|".join(sorted({*MONTHS, *MONTH_ABBREVIATIONS}, key=len, reverse=True)) + ")"
+# "budget på 2000 kr." is an amount, not a year.
+_NOT_AMOUNT = r"(?!\s*(?:%|(?:kr|kroner|mio|mia|millioner|milliarder|procent|stk|timer|ansatte)(?!\w)))"
+
+
+def _unit(t: str) -> str:
+    """One day, month, quarter or year; `t` keeps group names unique when used twice."""
+    return (
+        rf"(?:(?<![\d.])(?P<wd{t}>\d{{1,2}})\.?\s*(?P<wm{t}>{_MONTH})(?!\w)\.?,?\s+(?P<wy{t}>{_YEAR})"
+        rf"|(?<![\d./-])(?P<nd{t}>\d{{1,2}})[-./](?P<nm{t}>\d{{1,2}})(?:[-./]|\s)(?P<ny{t}>{_YEAR})"
+        rf"|(?<![\d./-])(?P<iy{t}>{_YEAR})-(?P<im{t}>\d{{1,2}})-(?P<id{t}>\d{{1,2}})"
+        rf"|(?<!\w)(?P<mm{t}>{_MONTH})(?!\w)\.?\s+(?P<my{t}>{_YEAR})"
+        rf"|(?<![\d./-])(?P<om{t}>\d{{1,2}})[/-](?P<oy{t}>{_YEAR})"
+        rf"|(?<!\w)(?:(?P<q{t}>[1-4])\.\s*kvartal|q(?P<qq{t}>[1-4]))\s+(?P<qy{t}>{_YEAR})"
+        rf"|(?<![\w./-])(?P<yy{t}>{_YEAR}){_NOT_AMOUNT}"
+        r")(?!\d|[-/–.]\d)"  # "Budget 2027-2030" and "2025/26" are titles, not dates
+    )
+
+
+_DAY_WORD = r"(?:(?<!\w)(?:den|d\.)\s+)?"
+_WEEKDAY = words("mandag tirsdag onsdag torsdag fredag lørdag søndag")
+# How a preposition opens the period; any other preposition means the unit itself.
+_OPEN = {"siden": "from", "fra og med": "from", "efter": "after", "før": "before", "inden": "before",
+         "til og med": "until", "indtil": "until", "frem til": "until", "op til": "until"}
+_PREPS = words(
+    r"fra_og_med til_og_med i_løbet_af i_perioden i_året i_år året år frem_til op_til siden efter"
+    r" før inden indtil fra til i på per pr\."
+)
+RANGE = compile_ci(
+    r"(?<!\w)(?:mellem|fra og med|fra|i perioden fra|i perioden|perioden fra|perioden)\s+"
+    + _DAY_WORD + _unit("a") + r"\s+(?:og|til og med|til|-|–)\s+" + _DAY_WORD + _unit("b")
+)
+SINGLE = compile_ci(
+    rf"(?:(?<!\w)(?P<prep>{_PREPS})\s+)?(?:(?<!\w){_WEEKDAY}(?:en)?\s+)?" + _DAY_WORD + _unit("s")
+    + r"(?:\s+kl\.?\s*\d{1,2}(?:[:.]\d{2})?)?"
+)
+
+
+def months(year: int, first: int, last: int) -> tuple[date, date]:
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+def _bounds(match: re.Match[str], t: str) -> tuple[date, date, str] | None:
+    """First and last day of the unit matched with tag `t`, and its kind."""
+    g = lambda name: match.group(name + t)  # noqa: E731
+    try:
+        if g("wd") or g("nd") or g("iy"):
+            parts = (g("wy"), month_number(g("wm")), g("wd")) if g("wd") else (
+                (g("ny"), g("nm"), g("nd")) if g("nd") else (g("iy"), g("im"), g("id")))
+            day = date(*(int(part) for part in parts))  # type: ignore[arg-type]
+            return day, day, "day"
+        if g("mm") or g("om"):
+            month = month_number(g("mm")) if g("mm") else int(g("om"))
+            return (*months(int(g("my") or g("oy")), month, month), "month")  # type: ignore[arg-type]
+        if g("qy"):
+            quarter = int(g("q") or g("qq"))
+            return (*months(int(g("qy")), 3 * quarter - 2, 3 * quarter), "quarter")
+        if g("yy"):
+            return (*months(int(g("yy")), 1, 12), "year")
+    except (TypeError, ValueError):
+        pass  # "31. februar 2025" or an unknown month word: not a date after all
+    return None
+
+
+def plain(word: str) -> str:
+    """A word lower-cased with ae/oe/aa read as æ/ø/å, for set look-ups."""
+    return _SPACES.sub(" ", word.lower()).replace("ae", "æ").replace("oe", "ø").replace("aa", "å")
+
+
+class Dates:
+    """Collects what the date patterns find while they are cut out of the text."""
+
+    def __init__(self) -> None:
+        self.date_from: date | None = None
+        self.date_to: date | None = None
+        self.kind = ""  # day/month/quarter/year of a single period; "" for open ranges
+        self.found = False
+        self.bare_year: int | None = None
+
+    def range(self, match: re.Match[str]) -> str:
+        first, last = _bounds(match, "a"), _bounds(match, "b")
+        if not first or not last:
+            return match.group(0)
+        if not self.found:
+            self.found = True
+            self.date_from, self.date_to = min(first[0], last[0]), max(first[1], last[1])
+        return " "
+
+    def single(self, match: re.Match[str]) -> str:
+        if not (span := _bounds(match, "s")):
+            return match.group(0)
+        start, end, kind = span
+        prep = plain(match["prep"] or "")
+        if kind == "year" and not prep:
+            # A year standing with topic words ("FBV 2024"); decided later whether it is a
+            # hint or, when nothing else is asked, the period itself.
+            if self.bare_year is not None:
+                return match.group(0)
+            self.bare_year = start.year
+            return " "
+        if not self.found:
+            self.found = True
+            opens = _OPEN.get(prep)
+            if opens == "from":
+                self.date_from = start
+            elif opens == "after":  # "efter marts 2025": from the first day after March
+                self.date_from = end + timedelta(days=1)
+            elif opens == "before":  # "inden maj 2025": up to the day before May
+                self.date_to = start - timedelta(days=1)
+            elif opens == "until":
+                self.date_to = end
+            else:
+                self.date_from, self.date_to, self.kind = start, end, kind
+        return " "
