@@ -69,4 +69,9 @@ async def _chat(conversation: Conversation) -> int:
 def run_console(settings: Settings) -> int:
     conversation = console_conversation(settings)
     print(texts.CONSOLE_WELCOME)
-    return asyncio.run(_chat(conversation))
+    try:
+        return asyncio.run(_chat(conversation))
+    except BrokenPipeError:
+        # The reader went away (`beslutningsbot chat | head`): nothing left to say.
+        sys.stderr.close()
+        return 0
