@@ -39,10 +39,18 @@ PART_BYTES = 6000
 MAX_ENTRIES = 60
 
 
+def _topic_phrases(topic: str | None) -> tuple[str, str]:
+    """" om »topic«" for text and for markdown; the topic is the user's own text, so in
+    markdown it must not turn into a mention or a link."""
+    if not topic:
+        return "", ""
+    return (texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)),
+            texts.SUBSCRIBED_TOPIC.format(topic=escape_markdown(plain_quote(topic))))
+
+
 def digest_reply(digest: Digest, topic: str | None = None) -> Reply:
     """The digest as one reply, with `extra` replies when it does not fit in one message."""
-    topic_text = texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)) if topic else ""
-    topic_markdown = texts.SUBSCRIBED_TOPIC.format(topic=escape_markdown(plain_quote(topic))) if topic else ""
+    topic_text, topic_markdown = _topic_phrases(topic)
     decisions = texts.counted(digest.count, texts.NEW_DECISIONS)
     heading = texts.DIGEST_HEADING.format(decisions=decisions, topic=topic_text)
     heading_markdown = f"**{texts.DIGEST_HEADING.format(decisions=decisions, topic=topic_markdown)}**"
@@ -109,12 +117,8 @@ class Digests:
 
     async def subscribe(self, message: Incoming, topic: str) -> Reply:
         topic = topic.strip() or None
-        topic_text = texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)) if topic else ""
-        # The topic is the user's own text: in markdown it must not turn into a mention or a link.
-        topic_markdown = texts.SUBSCRIBED_TOPIC.format(topic=escape_markdown(plain_quote(topic))) if topic else ""
-        existing = [s for s in await asyncio.to_thread(self.state.subscriptions)
-                    if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id
-                    and (s.get("topic") or None) == topic]
+        topic_text, topic_markdown = _topic_phrases(topic)
+        existing = [s for s in await self._mine(message) if (s.get("topic") or None) == topic]
         if existing:
             return Reply(texts.ALREADY_SUBSCRIBED.format(topic=topic_text, next=self.next_text()),
                          texts.ALREADY_SUBSCRIBED.format(topic=topic_markdown, next=self.next_text()))
@@ -138,8 +142,7 @@ class Digests:
         return Reply(texts.UNSUBSCRIBED.format(subscriptions=texts.counted(removed, texts.SUBSCRIPTIONS)))
 
     async def list(self, message: Incoming, rest: str) -> Reply:
-        mine = [s for s in await asyncio.to_thread(self.state.subscriptions)
-                if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id]
+        mine = await self._mine(message)
         if not mine:
             return Reply(texts.NOT_SUBSCRIBED)
         lines, markdown = [texts.SUBSCRIPTIONS_HEADING], [texts.SUBSCRIPTIONS_HEADING]
@@ -157,8 +160,7 @@ class Digests:
 
     async def preview(self, message: Incoming) -> Reply:
         """What this chat's digest would say now (the admin's "digest vis")."""
-        mine = [s for s in await asyncio.to_thread(self.state.subscriptions)
-                if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id]
+        mine = await self._mine(message)
         # Without a subscription here, the digest a subscriber would get covers a week.
         week_ago = (self.clock() - timedelta(days=7)).isoformat(timespec="seconds")
         subscription = mine[0] if mine else {"watermark": week_ago, "topic": None}
@@ -166,6 +168,11 @@ class Digests:
         if digest.empty:
             return Reply(texts.DIGEST_EMPTY_PREVIEW)
         return digest_reply(digest, subscription.get("topic"))
+
+    async def _mine(self, message: Incoming) -> list[dict]:
+        """The active subscriptions of the chat `message` came from."""
+        return [s for s in await asyncio.to_thread(self.state.subscriptions)
+                if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id]
 
     # --- a run ---------------------------------------------------------------------------
 
