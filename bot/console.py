@@ -19,7 +19,7 @@ from handlers.reindex import Reindexer
 from handlers.clock import utc_now
 from handlers.report import indexing_failed
 from knowledge.errors import IndexingFailed
-from knowledge.indexer import build_index
+from knowledge.indexer import ensure_index
 from knowledge.live import LiveIndex
 from knowledge.state import StateStore
 
@@ -32,11 +32,10 @@ class PrintingOutbox:
 
 
 def console_conversation(settings: Settings) -> Conversation:
-    if not settings.store_path.exists():
-        try:
-            build_index(settings.sources, settings.store_path)  # a fresh machine: the samples
-        except IndexingFailed as error:
-            print(indexing_failed(error), file=sys.stderr)
+    try:
+        ensure_index(settings.store_path, settings.sources)  # a fresh machine: the samples
+    except IndexingFailed as error:
+        print(indexing_failed(error), file=sys.stderr)
     # A store that cannot be read is not fatal here: questions say so in Danish, and
     # `genindekser` repairs it, as in Teams and Webex.
     live = LiveIndex.open(settings.store_path)

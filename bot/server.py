@@ -24,7 +24,7 @@ from handlers.digests import Digests
 from handlers.reindex import Reindexer
 from knowledge import SAMPLES_DIR
 from knowledge.errors import IndexingFailed
-from knowledge.indexer import Reader, build_index, read_minutes
+from knowledge.indexer import Reader, ensure_index, read_minutes
 from knowledge.live import LiveIndex
 from knowledge.state import StateStore
 
@@ -99,9 +99,9 @@ async def _keep_index_fresh(app: web.Application):
 
 def _first_load(live: LiveIndex, settings: Settings) -> None:
     """Load the index; on a fresh data folder, build it from the minutes first."""
-    if live.path is not None and not Path(live.path).exists():
+    if live.path is not None:
         try:
-            build_index(settings.sources or [SAMPLES_DIR], live.path)
+            ensure_index(Path(live.path), settings.sources or [SAMPLES_DIR])
         except IndexingFailed as error:
             log.error("first indexing failed: %s", error.code)
     live.refresh()

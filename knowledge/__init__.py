@@ -30,13 +30,12 @@ def open_index(path: str | Path | None = None, sources: list[Path] | None = None
     """The index stored at `path`; when none exists yet, it is built from `sources`
     (default: the bundled sample minutes) first."""
     from knowledge.index import Index
-    from knowledge.indexer import build_index
+    from knowledge.indexer import ensure_index
 
     target = Path(path) if path is not None else store_path()
     if target.is_dir():
         target = store_path(target)
-    if not target.exists():
-        build_index(sources or [SAMPLES_DIR], target)
+    ensure_index(target, sources or [SAMPLES_DIR])
     return Index.open(target)
 
 

@@ -263,3 +263,11 @@ def _count(report: IndexReport, rows: list[dict], old_rows: list[dict], meetings
     report.new = sum(1 for key, text in after.items() if key not in before and text)
     report.changed = sum(1 for key, text in after.items() if key in before and before[key] != text)
     report.removed = sum(1 for key, text in before.items() if key not in after and text)
+
+
+def ensure_index(store_path: Path, sources: Iterable[Path]) -> IndexReport | None:
+    """Build the index at `store_path` from `sources` when there is none yet (a fresh data
+    folder); an existing store, readable or not, is left as it is. Raises IndexingFailed."""
+    if store_path.exists():
+        return None
+    return build_index(sources, store_path)
