@@ -2,7 +2,7 @@
 # Build the image and prove it runs: as a user other than root, healthy by its own
 # HEALTHCHECK, /healthz answering with the sample minutes indexed, /data writable and
 # /minutes read-only. Needs a container engine (docker, or podman with CONTAINER_ENGINE=podman)
-# and network access to pull python:3.11-slim and the Python packages.
+# and network access to pull the pinned python:3.13 base image and the Python packages.
 #
 #   deploy/check-container.sh            # from anywhere in the clone
 #   CONTAINER_ENGINE=podman deploy/check-container.sh

@@ -76,8 +76,30 @@ def healthcheck_command() -> list[str]:
     return json.loads(args.split("CMD", 1)[1])
 
 
-def test_every_stage_is_python_311_slim():
-    assert [args.split()[0] for args in instructions("FROM")] == ["python:3.11-slim", "python:3.11-slim"]
+def test_every_stage_is_the_same_python_313_slim_pinned_by_digest():
+    images = [args.split()[0] for args in instructions("FROM")]
+    assert len(images) == 2 and images[0] == images[1]
+    assert re.fullmatch(r"python:3\.13(\.\d+)?-slim@sha256:[0-9a-f]{64}", images[0])
+
+
+def python_pin() -> str:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return re.search(r'^requires-python = "(.*)"$', pyproject, re.MULTILINE).group(1)
+
+
+def test_python_311_to_313_are_allowed_and_314_is_not_yet():
+    assert python_pin() == ">=3.11,<3.14"
+
+
+def test_ci_installs_with_exactly_the_readme_quickstart_line_on_python_313():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    ci_install = ci[ci.index("# --- install (README: Quickstart, step 1)") + 1]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quickstart = readme.split("## Quickstart", 1)[1].split("```sh\n", 1)[1].splitlines()[0]
+    assert ci_install == quickstart
+    assert ci_install.startswith("python3.13 -m venv .venv && ")
+    ci_test = ci[ci.index("# --- test (README: Tests)") + 1]
+    assert ci_test in readme.split("## Tests", 1)[1].split("```", 2)[1]
 
 
 def test_the_server_runs_as_a_user_without_privileges():
