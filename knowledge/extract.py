@@ -229,6 +229,17 @@ def _html(data: bytes, name: str) -> str:
     return _blocks_to_text(walker.blocks)
 
 
+def html_fragment_lines(html: str | Tag) -> list[str]:
+    """An HTML fragment (a field of a portal or publication XML) as readable lines, the way
+    a browser lays it out: paragraphs, list items ("- "), table rows ("| a | b |") on lines
+    of their own, entities decoded, no blank lines."""
+    soup = BeautifulSoup(html, "html.parser") if isinstance(html, str) else html
+    walker = _HtmlLines()
+    walker.visit(soup)
+    walker.flush()
+    return [text.strip() for _, text in walker.blocks if text.strip()]
+
+
 _HTML_DROP = {"script", "style", "nav", "head", "noscript", "template", "iframe", "svg", "button", "select"}
 _HTML_BLOCKS = {
     "p", "div", "section", "article", "main", "aside", "blockquote", "pre", "address", "figure",

@@ -26,11 +26,16 @@ from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
 from knowledge.extract import SUPPORTED_SUFFIXES, extract_text
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
+from knowledge.portal import read_portal_file
 from knowledge.store import open_db, read_tables, write_tables
 
 Progress = Callable[[int, int, str], None]
 Reader = Callable[[Path, str], Meeting]
 LOCK_TIMEOUT = 2.0
+# Bumped when the readers give different meetings or ids for the same bytes, so that files
+# indexed by an older version are read again rather than reused (2: item ids include the
+# meeting's time).
+READER_VERSION = 2
 
 
 @dataclass
@@ -76,6 +81,13 @@ def writer_lock(store_path: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
     return FileLock(str(lock_path(store_path)), timeout=timeout)
 
 
+# Files that carry their own structure have a reader of their own, by suffix; every other
+# minutes file goes through text extraction and the parser.
+STRUCTURED_READERS: dict[str, Reader] = {
+    ".json": read_portal_file,
+}
+
+
 def find_sources(paths: Iterable[Path]) -> list[Path]:
     """Every minutes file under `paths` (folders are searched recursively), sorted."""
     found: set[Path] = set()
@@ -84,7 +96,8 @@ def find_sources(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found.update(
                 child for child in path.rglob("*")
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES
+                if child.is_file() and (child.suffix.lower() in SUPPORTED_SUFFIXES
+                                        or child.suffix.lower() in STRUCTURED_READERS)
                 and not child.name.startswith(".")
             )
         elif path.is_file():
@@ -103,7 +116,10 @@ def checksum(path: Path) -> str:
 
 
 def read_minutes(path: Path, digest: str) -> Meeting:
-    """The meeting in one file: text extraction, then the parser."""
+    """The meeting in one file: its own reader, or text extraction and then the parser."""
+    structured = STRUCTURED_READERS.get(path.suffix.lower())
+    if structured is not None:
+        return structured(path, digest)
     return parse_minutes(extract_text(path), source=path.name, checksum=digest)
 
 
@@ -178,7 +194,8 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         digest = checksum(path)
         previous = old_sources.get(key)
         result = FileResult(name=path.name, status="indexed")
-        if previous and previous["checksum"] == digest and previous["meeting_id"] in old_meetings:
+        if (previous and previous["checksum"] == digest and previous["meeting_id"] in old_meetings
+                and previous.get("reader") == READER_VERSION):
             meeting_id = previous["meeting_id"]
             meetings[meeting_id] = old_meetings[meeting_id]
             items[meeting_id] = old_items_by_meeting.get(meeting_id, [])
@@ -207,7 +224,8 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
             # The whole text is left out of the store: it repeats the sections, and
             # `model.whole_text` puts it together again on demand.
             items[meeting_id] = [_without_text(item.to_dict()) for item in meeting.items]
-        source_rows.append({"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_id})
+        source_rows.append({"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_id,
+                            "reader": READER_VERSION})
         result.meetings, result.items = 1, len(items[meeting_id])
         report.files.append(result)
         if progress:
@@ -215,6 +233,8 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
 
     ordered_meetings = sorted(meetings.values(), key=lambda row: (row["date"], row["id"]))
     old_items = {row["id"]: row for row in old["items"]}
+    # An item whose id changed with the reader (READER_VERSION) is still the same item.
+    old_items.update({_place(row): row for row in old["items"]})
     item_rows: list[dict] = []
     for meeting in ordered_meetings:
         for row in sorted(items[meeting["id"]], key=lambda row: row["number"]):
@@ -242,10 +262,15 @@ def _item_time(row: dict, old_items: dict[str, dict], stamp: str) -> str:
     """When this item's decision entered the index: kept from the last run while the
     decision is the same, this run's time when the item or its decision is new. The digest
     goes by it, so a changed decision, or one added to an agenda indexed before, is news."""
-    before = old_items.get(row["id"])
+    before = old_items.get(row["id"]) or old_items.get(_place(row))
     if before is not None and before.get("decision", "") == row.get("decision", "") and before.get("indexed_at"):
         return before["indexed_at"]
     return stamp
+
+
+def _place(row: dict) -> str:
+    """An item's place in its meeting, which stays the same when its id scheme changes."""
+    return f"{row['meeting_id']}#{row['number']}"
 
 
 def _without_text(row: dict) -> dict:
@@ -258,8 +283,8 @@ def _count(report: IndexReport, rows: list[dict], old_rows: list[dict], meetings
     report.items = len(rows)
     report.closed = sum(1 for row in rows if row.get("closed"))
     report.decisions = sum(1 for row in rows if row.get("decision"))
-    before = {row["id"]: row.get("decision", "") for row in old_rows}
-    after = {row["id"]: row.get("decision", "") for row in rows}
+    before = {_place(row): row.get("decision", "") for row in old_rows}
+    after = {_place(row): row.get("decision", "") for row in rows}
     report.new = sum(1 for key, text in after.items() if key not in before and text)
     report.changed = sum(1 for key, text in after.items() if key in before and before[key] != text)
     report.removed = sum(1 for key, text in before.items() if key not in after and text)

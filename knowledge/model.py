@@ -17,6 +17,14 @@ def stable_id(*parts: object) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
+def item_id(body: str, when: str, time: str | None, number: int) -> str:
+    """An item's id: its body, date and number, and the meeting's time when there is one,
+    because one body can meet twice on a day (Greve's committees met at 17:15 and 17:30)."""
+    if time:
+        return stable_id(body, when, time, number)
+    return stable_id(body, when, number)
+
+
 @dataclass(frozen=True)
 class EarlierDecision:
     """A decision taken on the same case before this meeting, possibly by another body."""
@@ -64,6 +72,8 @@ class Item:
     earlier: tuple[EarlierDecision, ...] = ()
     text: str = ""
     source: str = ""
+    # Who was absent or sent apologies ("Fraværende: ..."), kept apart from the decision.
+    attendance: str = ""
 
     def to_dict(self) -> dict:
         # Written out rather than dataclasses.asdict, which deep-copies and is the slowest
@@ -82,7 +92,7 @@ class Item:
             name: ("" if closed else data.get(name, "") or "")
             for name in (
                 "resume", "indstilling", "decision", "sagsfremstilling",
-                "supplerende", "okonomi", "afgoeres_af", "text",
+                "supplerende", "okonomi", "afgoeres_af", "text", "attendance",
             )
         }
         return cls(
@@ -116,6 +126,10 @@ class Meeting:
     checksum: str = ""
     indexed_at: str = ""
     items: tuple[Item, ...] = field(default=(), compare=False)
+    # The meeting's public page on the agenda portal it was synced from; None for files.
+    url: str | None = None
+    # A supplementary agenda ("tillægsdagsorden"): its items join the meeting's own.
+    supplementary: bool = False
 
     def to_dict(self) -> dict:
         data = {name: getattr(self, name) for name in _MEETING_FIELDS}
@@ -134,6 +148,8 @@ class Meeting:
             checksum=data.get("checksum", ""),
             indexed_at=data.get("indexed_at", ""),
             items=items,
+            url=data.get("url"),
+            supplementary=bool(data.get("supplementary")),
         )
 
 

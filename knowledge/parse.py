@@ -16,7 +16,7 @@ from datetime import date
 
 from knowledge.dates import find_date, find_time
 from knowledge.errors import DocumentError
-from knowledge.model import EarlierDecision, Item, Meeting, stable_id
+from knowledge.model import EarlierDecision, Item, Meeting, item_id, stable_id
 
 SECTION_NAMES = {
     "resumé": "resume",
@@ -268,11 +268,11 @@ def _add_line(item: _ItemDraft, line: str) -> None:
     item.current().lines.append(line)
 
 
-def _finish(draft: _ItemDraft, meeting_id: str, when: str, body: str, source: str) -> Item:
-    item_id = stable_id(body, when, draft.number)
+def _finish(draft: _ItemDraft, meeting_id: str, when: str, time: str | None, body: str, source: str) -> Item:
+    ident = item_id(body, when, time, draft.number)
     if draft.closed:
         return Item(
-            id=item_id, meeting_id=meeting_id, date=when, body=body, number=draft.number,
+            id=ident, meeting_id=meeting_id, date=when, body=body, number=draft.number,
             title=draft.title, case_number=draft.case_number, closed=True, source=source,
         )
     texts: dict[str, list[str]] = {}
@@ -290,7 +290,7 @@ def _finish(draft: _ItemDraft, meeting_id: str, when: str, body: str, source: st
         whole.extend([section.heading, *section.lines])
     bilag = tuple(line for line in texts.get("bilag", []) if line)
     return Item(
-        id=item_id, meeting_id=meeting_id, date=when, body=body, number=draft.number,
+        id=ident, meeting_id=meeting_id, date=when, body=body, number=draft.number,
         title=draft.title, case_number=draft.case_number, closed=False,
         resume=_join(texts.get("resume", [])),
         indstilling=_join(texts.get("indstilling", [])),
@@ -329,7 +329,7 @@ def parse_minutes(text: str, source: str = "", checksum: str = "") -> Meeting:
     body = body or "Ukendt organ"
     iso = when.isoformat()
     meeting_id = stable_id(body, iso, time or "")
-    items = tuple(_finish(draft, meeting_id, iso, body, source) for draft in drafts)
+    items = tuple(_finish(draft, meeting_id, iso, time, body, source) for draft in drafts)
     return Meeting(
         id=meeting_id, body=body, date=iso, time=time, place=place,
         source=source, checksum=checksum, items=items,
