@@ -12,6 +12,7 @@ Card 1.5, anything else as markdown.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import re
 from http import HTTPStatus
@@ -30,8 +31,9 @@ from botbuilder.schema import (
 from bot.cards import CONTENT_TYPE, answer_card, submitted_question
 from bot.settings import Settings
 from bot.teams_adapter import BotAuthConfig, TeamsAdapter
-from handlers import texts
+from handlers import markup, texts
 from handlers.conversation import Conversation
+from handlers.fit import fit_reply, utf16_size
 from handlers.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,12 @@ CHANNEL = "msteams"
 CARD_VERSION = "1.5"
 # Teams shows the summary in notifications and the activity feed instead of "sent a card".
 MAX_SUMMARY = 200
+# Teams refuses an activity over 40 KB, counted in UTF-16 over the serialized activity (text
+# and attachments). botbuilder sends JSON with non-ASCII characters as \u escapes, and the
+# Bot Connector adds the conversation, sender, recipient and service URL on the way:
+# ENVELOPE_BYTES keeps room for those.
+MAX_ACTIVITY_BYTES = 40_000
+ENVELOPE_BYTES = 4_000
 _OTHER_MENTION = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -72,11 +80,16 @@ class BeslutningsBot(ActivityHandler):
             await turn_context.send_activity(markdown_activity(texts.WELCOME))
 
     async def _answer(self, turn_context: TurnContext, text: str) -> None:
-        try:
-            await turn_context.send_activity(Activity(type=ActivityTypes.typing))
-        except Exception as error:
-            # The indicator is a courtesy; failing to show it must not cost the answer.
-            log.warning("Teams typing indicator not sent (%s)", type(error).__name__)
+        conversation = turn_context.activity.conversation
+        # In a team channel the conversation id names the thread (";messageid=…"); Teams
+        # clients dropped the reply that followed a typing indicator sent there. Channels get
+        # no indicator; chats do.
+        if conversation is None or conversation.conversation_type != "channel":
+            try:
+                await turn_context.send_activity(Activity(type=ActivityTypes.typing))
+            except Exception as error:
+                # The indicator is a courtesy; failing to show it must not cost the answer.
+                log.warning("Teams typing indicator not sent (%s)", type(error).__name__)
         reply = await self.conversation.handle(incoming(turn_context.activity, text))
         await turn_context.send_activities(reply_activities(reply))
 
@@ -152,11 +165,22 @@ def _universal_action_response(status: HTTPStatus, message: str) -> InvokeRespon
 
 
 def reply_activities(reply: Reply) -> list[Activity]:
-    """The Teams messages for a reply and its extra replies, in order."""
-    activities = [reply_activity(reply)]
+    """The Teams messages for a reply and its extra replies, in order, each fitted to
+    Teams' size limit."""
+    activities = [reply_activity(fit_reply(reply, fits))]
     for extra in reply.extra:
         activities += reply_activities(extra)
     return activities
+
+
+def activity_size(activity: Activity) -> int:
+    """The activity's size as Teams counts it: UTF-16 bytes of its JSON as botbuilder sends it."""
+    return utf16_size(json.dumps(activity.serialize()))
+
+
+def fits(reply: Reply) -> bool:
+    """Whether the reply's activity stays under Teams' limit with room for the envelope."""
+    return activity_size(reply_activity(reply)) + ENVELOPE_BYTES <= MAX_ACTIVITY_BYTES
 
 
 def reply_activity(reply: Reply) -> Activity:
@@ -164,7 +188,7 @@ def reply_activity(reply: Reply) -> Activity:
     if not reply.card:
         return markdown_activity(reply.markdown)
     card = answer_card(reply.card, CARD_VERSION)
-    card["fallbackText"] = reply.text
+    card["fallbackText"] = markup.clean(reply.text)
     return Activity(
         type=ActivityTypes.message,
         # No text: Teams would show it above the card, the answer twice.
@@ -178,7 +202,7 @@ def markdown_activity(markdown: str) -> Activity:
 
 
 def _summary(text: str) -> str:
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    first = next((line.strip() for line in markup.clean(text).splitlines() if line.strip()), "")
     return first if len(first) <= MAX_SUMMARY else first[: MAX_SUMMARY - 1].rstrip() + "…"
 
 

@@ -33,6 +33,7 @@ from bot.settings import Settings
 from bot.webex_client import DEFAULT_TIMEOUT, RetryPolicy, WebexClient, WebexError
 from handlers import texts
 from handlers.conversation import Conversation
+from handlers.fit import fit_reply, utf8_size
 from handlers.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,10 @@ ROUTE = "/api/webex"
 SIGNATURE_HEADER = "X-Spark-Signature"
 CARD_VERSION = "1.3"
 MAX_MARKDOWN_BYTES = 7439
+# Webex documents no size for a card attachment (only the 7,439 bytes of text or markdown);
+# cards are kept under this many bytes of JSON, a bound well below what Webex takes, so a
+# long decision never costs the card its delivery.
+MAX_CARD_BYTES = 16_000
 # Each event waits on two API round trips (fetching the message, posting the reply) and a
 # search; with 8 at a time, 50 ms round trips capped Webex at about 50 answers a second, and
 # under load Webex questions queued while Teams ones did not (`beslutningsbot loadtest`).
@@ -122,21 +127,22 @@ def strip_mention(text: str, html_text: str | None, me: Identity) -> str:
     return text.strip()
 
 
-def fit_markdown(markdown: str, limit: int = MAX_MARKDOWN_BYTES) -> str:
-    """`markdown` cut to Webex's limit in UTF-8 bytes; the conversation normally fits it already."""
-    data = markdown.encode("utf-8")
-    if len(data) <= limit:
-        return markdown
-    log.warning("webex markdown of %d bytes cut to %d", len(data), limit)
-    return data[: limit - len("…".encode())].decode("utf-8", "ignore") + "…"
+def fits(reply: Reply) -> bool:
+    """Whether Webex takes the reply: its markdown within 7,439 UTF-8 bytes, its card within
+    `MAX_CARD_BYTES`."""
+    if utf8_size(reply.markdown or reply.text) > MAX_MARKDOWN_BYTES:
+        return False
+    return not reply.card or utf8_size(json.dumps(answer_card(reply.card, CARD_VERSION))) <= MAX_CARD_BYTES
 
 
 async def send_reply(client: WebexClient, reply: Reply, *, room_id: str | None = None,
                      person_id: str | None = None) -> None:
-    """Post a reply and its extra replies, each with its Adaptive Card when it has one."""
+    """Post a reply and its extra replies, each fitted to Webex's limits and with its
+    Adaptive Card when it has one."""
     for part in (reply, *reply.extra):
+        part = fit_reply(part, fits)
         attachments = [attachment(answer_card(part.card, CARD_VERSION))] if part.card else None
-        await client.send_message(room_id, person_id, markdown=fit_markdown(part.markdown or part.text),
+        await client.send_message(room_id, person_id, markdown=part.markdown or part.text,
                                   attachments=attachments)
 
 

@@ -7,43 +7,21 @@ title and date only, and `knowledge.search.make_hit` has already emptied the res
 
 from __future__ import annotations
 
-import re
-
-from handlers import texts
+from handlers import markup, texts
+from handlers.fit import cut, fit_reply, utf8_size
 from handlers.messages import Reply
 from knowledge.dates import danish
 from knowledge.search import Hit, Result
 
 SEE_ALSO_COUNT = 4
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~@])")
-
-
-def escape_markdown(text: str) -> str:
-    """User text made inert: no markup, links or mentions survive being repeated back."""
-    text = text.replace("&", "&amp;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-_CONTENT_SPECIAL = re.compile(r"([\[\]<>])")
-
-
-def content_markdown(text: str) -> str:
-    """Text from the minutes for markdown: written as is, but no link or HTML can form."""
-    return _CONTENT_SPECIAL.sub(r"\\\1", text)
-
-
-def plain_quote(text: str) -> str:
-    """User text for a plain-text reply: one line, control characters dropped, bounded."""
-    cleaned = "".join(char if char.isprintable() else " " for char in text)
-    cleaned = " ".join(cleaned.split())
-    return cleaned[:200] + ("…" if len(cleaned) > 200 else "")
+# A title longer than this is not a title but a parsing accident; it is cut, not shown whole.
+TITLE_LIMIT = 300
 
 
 def item_title(hit: Hit) -> str:
+    title = cut(hit.title, TITLE_LIMIT)
     if hit.closed:
-        title = texts.CLOSED_TITLE.format(title=hit.title) if hit.title else texts.CLOSED_EMPTY_TITLE
-    else:
-        title = hit.title
+        title = texts.CLOSED_TITLE.format(title=title) if title else texts.CLOSED_EMPTY_TITLE
     return texts.ITEM_LINE.format(number=hit.number, title=title)
 
 
@@ -59,43 +37,46 @@ def see_also_question(hit: Hit) -> str:
 
 
 def shorten(text: str, limit: int, hit: Hit) -> str:
-    if len(text) <= limit:
-        return text
-    note = texts.SHORTENED.format(date=danish(hit.date), number=hit.number)
-    cut = text[: max(0, limit - len(note))].rsplit(" ", 1)[0].rstrip()
-    return cut + note
+    """`text` in at most `limit` characters, cut with "…" and the meeting and item named."""
+    return cut(text, limit, texts.SHORTENED.format(date=danish(hit.date), number=hit.number))
 
 
-def _history_lines(hit: Hit) -> list[str]:
+def _history_lines(hit: Hit, limit: int = 3000) -> list[str]:
+    """Earlier decisions on the case, one line each, each cut to `limit` characters with the
+    meeting where it stands in full."""
     lines = []
     for entry in hit.item.get("earlier", ()):
         when = danish(entry["date"]) if entry.get("date") else ""
         item = texts.HISTORY_ITEM.format(item=entry["item"]) if entry.get("item") else ""
-        body_text = " ".join(entry.get("text", "").split())
+        note = texts.HISTORY_SHORTENED.format(date=when, item=item)
+        body_text = cut(" ".join(entry.get("text", "").split()), max(limit, 80), note)
         lines.append(texts.HISTORY_LINE.format(body=entry.get("body", ""), date=when, item=item, text=body_text))
     return lines
 
 
 def answer_reply(result: Result, decision_limit: int = 3000, max_bytes: int | None = None) -> Reply:
-    """The reply for any shape of result; with `max_bytes`, its markdown fits in that many
-    UTF-8 bytes (Webex: 7,439), the decision cut with "…" and the meeting and item named."""
+    """The reply for any shape of result. It can render itself shorter (`Reply.refit`) for a
+    channel whose limit it does not fit; with `max_bytes` its markdown is fitted to that many
+    UTF-8 bytes here already."""
     reply = _render(result, decision_limit)
-    while max_bytes and len(reply.markdown.encode("utf-8")) > max_bytes and decision_limit > 200:
-        decision_limit //= 2
-        reply = _render(result, decision_limit)
-    if max_bytes and len(reply.markdown.encode("utf-8")) > max_bytes:
-        reply.markdown = reply.markdown.encode("utf-8")[: max_bytes - 3].decode("utf-8", "ignore") + "…"
+    reply.refit = lambda budget: _render(result, min(budget, decision_limit))
+    if max_bytes:
+        reply = fit_reply(reply, lambda part: utf8_size(part.markdown) <= max_bytes)
     return reply
 
 
 def _render(result: Result, decision_limit: int) -> Reply:
     if result.kind == "case":
-        return _case_reply(result, decision_limit)
-    if result.kind == "meeting":
-        return _meeting_reply(result, decision_limit)
-    if result.kind in ("none", "empty"):
-        return none_reply(result)
-    return _answer(result, decision_limit)
+        reply = _case_reply(result, decision_limit)
+    elif result.kind == "meeting":
+        reply = _meeting_reply(result, decision_limit)
+    elif result.kind in ("none", "empty"):
+        reply = none_reply(result)
+    else:
+        reply = _answer(result, decision_limit)
+    # The plain text goes to the console and into Teams' notifications and card fallback.
+    reply.text = markup.clean(reply.text)
+    return reply
 
 
 def _answer(result: Result, decision_limit: int) -> Reply:
@@ -104,11 +85,11 @@ def _answer(result: Result, decision_limit: int) -> Reply:
     if result.question.when and not best.closed:
         sentence = texts.WHEN_ANSWER.format(body=best.body, date=danish(best.date))
         text_lines += [sentence, ""]
-        md_lines += [sentence, ""]
+        md_lines += [markup.markdown(sentence), ""]
     if best.closed:
         heading = f"{danish(best.date)}: {item_title(best)}"
         text_lines += [heading, texts.CLOSED_NOTE]
-        md_lines += [f"**{content_markdown(heading)}**", "", texts.CLOSED_NOTE]
+        md_lines += [f"**{markup.markdown(heading)}**", "", texts.CLOSED_NOTE]
     else:
         decided = texts.DECIDED.format(body=best.body, date=danish(best.date))
         title = item_title(best)
@@ -116,18 +97,18 @@ def _answer(result: Result, decision_limit: int) -> Reply:
         decision = shorten(best.decision or texts.NO_DECISION, decision_limit, best)
         text_lines += [f"{decided}, {title}", *([case] if case else []), "", decision]
         md_lines += [
-            f"**{content_markdown(title)}**",
-            f"{decided}" + (f" · {case}" if case else ""),
+            f"**{markup.markdown(title)}**",
+            markup.markdown(decided + (f" · {case}" if case else "")),
             "",
-            *[f"> {line}" if line else ">" for line in decision.split("\n")],
+            *[f"> {line}" if line else ">" for line in markup.markdown(decision).split("\n")],
         ]
-        history = _history_lines(best)
+        history = _history_lines(best, decision_limit // 3)
         if history:
             text_lines += ["", texts.HISTORY_HEADING + ":", *[f"- {line}" for line in history]]
-            md_lines += ["", f"**{texts.HISTORY_HEADING}**", *[f"- {content_markdown(line)}" for line in history]]
+            md_lines += ["", f"**{texts.HISTORY_HEADING}**", *[f"- {markup.markdown(line)}" for line in history]]
     if others:
         text_lines += ["", texts.SEE_ALSO + ":", *[f"- {see_also_label(hit)}" for hit in others]]
-        md_lines += ["", f"**{texts.SEE_ALSO}**", *[f"- {content_markdown(see_also_label(hit))}" for hit in others]]
+        md_lines += ["", f"**{texts.SEE_ALSO}**", *[f"- {markup.markdown(see_also_label(hit))}" for hit in others]]
     return Reply("\n".join(text_lines), "\n".join(md_lines), card_data(best, others, decision_limit))
 
 
@@ -141,7 +122,7 @@ def card_data(best: Hit, others: list[Hit], decision_limit: int = 3000) -> dict:
         "case_number": best.case_number,
         "closed": best.closed,
         "decision": texts.CLOSED_NOTE if best.closed else shorten(best.decision or texts.NO_DECISION, decision_limit, best),
-        "history": [] if best.closed else _history_lines(best),
+        "history": [] if best.closed else _history_lines(best, decision_limit // 3),
         "see_also": [{"label": see_also_label(hit), "question": see_also_question(hit)} for hit in others],
     }
 
@@ -150,12 +131,12 @@ def _case_reply(result: Result, decision_limit: int = 3000) -> Reply:
     first = result.hits[0]
     case = first.case_number or (result.question.case_numbers[0] if result.question.case_numbers else "")
     heading = texts.CASE_HEADING.format(case=case, times=texts.counted(len(result.hits), texts.TIMES))
-    text_lines, md_lines = [heading], [f"**{content_markdown(heading)}**"]
+    text_lines, md_lines = [heading], [f"**{markup.markdown(heading)}**"]
     for hit in result.hits:
         line = f"{danish(hit.date)}, {item_title(hit)}"
         decision = "" if hit.closed else _one_line(hit, decision_limit // 4)
         text_lines.append(f"- {line}" + (f": {decision}" if decision else ""))
-        md_lines.append(f"- **{content_markdown(line)}**" + (f": {content_markdown(decision)}" if decision else ""))
+        md_lines.append(f"- **{markup.markdown(line)}**" + (f": {markup.markdown(decision)}" if decision else ""))
     return Reply("\n".join(text_lines), "\n".join(md_lines))
 
 
@@ -166,11 +147,11 @@ def _meeting_reply(result: Result, decision_limit: int = 3000) -> Reply:
     if meeting.get("time") and meeting.get("place"):
         details = texts.MEETING_DETAILS.format(time=meeting["time"], place=meeting["place"])
     heading = texts.MEETING_HEADING.format(body=first.body, date=danish(first.date), details=details)
-    text_lines, md_lines = [heading], [f"**{content_markdown(heading)}**"]
+    text_lines, md_lines = [heading], [f"**{markup.markdown(heading)}**"]
     for hit in result.hits:
         decision = "" if hit.closed else _one_line(hit, decision_limit // 4)
         text_lines.append(f"- {item_title(hit)}" + (f": {decision}" if decision else ""))
-        md_lines.append(f"- **{content_markdown(item_title(hit))}**" + (f": {content_markdown(decision)}" if decision else ""))
+        md_lines.append(f"- **{markup.markdown(item_title(hit))}**" + (f": {markup.markdown(decision)}" if decision else ""))
     return Reply("\n".join(text_lines), "\n".join(md_lines))
 
 
@@ -197,19 +178,23 @@ def none_reply(result: Result) -> Reply:
         return Reply(texts.EMPTY_QUESTION)
     if question.case_numbers:
         case = ", ".join(question.case_numbers)
-        return Reply(texts.NONE_CASE.format(case=plain_quote(case)), texts.NONE_CASE.format(case=escape_markdown(case)))
+        return Reply(texts.NONE_CASE.format(case=markup.plain(case)), texts.NONE_CASE.format(case=markup.markdown_line(case)))
     if question.meeting or not question.topic.strip():
         sentence = texts.NONE_MEETING.format(period=_period(result))
-        lines = [sentence]
+        lines, md_lines = [sentence], [markup.markdown(sentence)]
         if result.suggestions:
             lines += ["", texts.NEAREST_MEETINGS, *[f"- {danish(hit.date)}" for hit in result.suggestions]]
-        return Reply("\n".join(lines))
+            md_lines += ["", texts.NEAREST_MEETINGS, *[f"- {markup.markdown(danish(hit.date))}" for hit in result.suggestions]]
+        return Reply("\n".join(lines), "\n".join(md_lines))
     topic = question.topic
     period = _period(result)
     template = texts.NONE_IN_PERIOD if period else texts.NONE_FOUND
-    text_lines = [template.format(topic=plain_quote(topic), period=period)]
-    md_lines = [template.format(topic=escape_markdown(plain_quote(topic)), period=period)]
+    text_lines = [template.format(topic=markup.plain(topic), period=period)]
+    md_lines = [template.format(topic=markup.markdown_line(topic), period=markup.markdown(period))]
     if result.suggestions:
         text_lines += ["", texts.CLOSEST, *[f"- {see_also_label(hit)}" for hit in result.suggestions]]
-        md_lines += ["", texts.CLOSEST, *[f"- {content_markdown(see_also_label(hit))}" for hit in result.suggestions]]
+        md_lines += ["", texts.CLOSEST, *[f"- {markup.markdown(see_also_label(hit))}" for hit in result.suggestions]]
+    # Nothing near enough is not the end of the conversation: say how else to ask.
+    text_lines += ["", texts.ASK_HINT]
+    md_lines += ["", texts.ASK_HINT]
     return Reply("\n".join(text_lines), "\n".join(md_lines))

@@ -21,7 +21,7 @@ from handlers.answer import answer_reply
 from handlers.clock import Clock, utc_now
 from handlers.messages import Incoming, Outbox, Reply
 from handlers.report import index_unavailable
-from handlers.status import status_text
+from handlers.status import status_reply
 from knowledge.errors import IndexUnavailable
 from knowledge.index import Index
 from knowledge.state import StateStore
@@ -29,9 +29,6 @@ from knowledge.state import StateStore
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 500
-# Largest markdown message a channel takes, in UTF-8 bytes (Webex: 7,439; Teams: about
-# 40 KB for the whole activity, card included, so the text gets a share of it).
-MAX_MARKDOWN_BYTES = {"webex": 7000, "msteams": 20000}
 IndexSource = Callable[[], Index]
 
 
@@ -88,10 +85,10 @@ class Conversation:
             suggestion = _suggest(word, rest)
             if suggestion:
                 return Reply(texts.UNKNOWN_COMMAND.format(suggestion=suggestion))
-            return await self.ask(text, MAX_MARKDOWN_BYTES.get(message.channel))
+            return await self.ask(text)
         if rest and not command.takes_text:
             # "status på hændelseslog" or "hjælp til flygtninge" is a question, not a command.
-            return await self.ask(text, MAX_MARKDOWN_BYTES.get(message.channel))
+            return await self.ask(text)
         try:
             if command.admin:
                 refusal = await self._allowed(message, word)
@@ -186,13 +183,15 @@ class Conversation:
         return reply
 
     async def status(self, message: Incoming, rest: str) -> Reply:
-        text = await asyncio.to_thread(status_text, self.index, self.state, self.reindexer)
+        reply = await asyncio.to_thread(status_reply, self.index, self.state, self.reindexer)
         await self._audit(message, "status", texts.RESULT_OK)
-        return Reply(text)
+        return reply
 
     # --- questions -----------------------------------------------------------------------
 
-    async def ask(self, question: str, max_bytes: int | None = None) -> Reply:
+    async def ask(self, question: str) -> Reply:
+        """The answer to a question; each channel fits it to its own limits when it sends
+        (`handlers.fit`)."""
         try:
             index = self.index()
             result = await asyncio.to_thread(index.lookup, question)
@@ -201,7 +200,7 @@ class Conversation:
         except Exception:
             log.exception("question failed")
             return Reply(texts.SORRY)
-        return answer_reply(result, max_bytes=max_bytes)
+        return answer_reply(result)
 
 
 def _suggest(word: str, rest: str) -> str | None:

@@ -17,7 +17,8 @@ from datetime import timedelta
 from typing import Awaitable, Callable
 
 from handlers import texts
-from handlers.answer import content_markdown, escape_markdown, plain_quote
+from handlers import markup
+from handlers.fit import cut
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
@@ -37,6 +38,8 @@ Deliver = Callable[[dict, Reply], Awaitable[str]]
 # several messages, and past MAX_ENTRIES the rest is counted, not listed.
 PART_BYTES = 6000
 MAX_ENTRIES = 60
+# Characters of one decision in a digest: a long one would not fit a message on its own.
+DECISION_LIMIT = 1500
 
 
 def _topic_phrases(topic: str | None) -> tuple[str, str]:
@@ -44,8 +47,8 @@ def _topic_phrases(topic: str | None) -> tuple[str, str]:
     markdown it must not turn into a mention or a link."""
     if not topic:
         return "", ""
-    return (texts.SUBSCRIBED_TOPIC.format(topic=plain_quote(topic)),
-            texts.SUBSCRIBED_TOPIC.format(topic=escape_markdown(plain_quote(topic))))
+    return (texts.SUBSCRIBED_TOPIC.format(topic=markup.plain(topic)),
+            texts.SUBSCRIBED_TOPIC.format(topic=markup.markdown_line(topic)))
 
 
 def digest_reply(digest: Digest, topic: str | None = None) -> Reply:
@@ -65,11 +68,15 @@ def digest_reply(digest: Digest, topic: str | None = None) -> Reply:
             shown += 1
             title = texts.DIGEST_ITEM.format(number=entry.number, title=entry.title)
             case = f" ({texts.DIGEST_CASE.format(case=entry.case_number)})" if entry.case_number else ""
-            text = ([""] + [meeting] if first else []) + [f"- {title}{case}"]
-            text += [f"  {line}" for line in entry.decision.splitlines()]
-            markdown = (["", f"**{content_markdown(meeting)}**"] if first else [])
-            markdown += [f"- **{content_markdown(title)}**{content_markdown(case)}"]
-            markdown += [f"  > {content_markdown(line)}" for line in entry.decision.splitlines()]
+            # A long decision is cut with the meeting and item named, so one entry always fits
+            # a message; the whole is in the minutes.
+            decision = markup.clean(cut(entry.decision, DECISION_LIMIT, texts.SHORTENED.format(
+                date=danish(day), number=entry.number)))
+            text = ([""] + [meeting] if first else []) + [markup.clean(f"- {title}{case}")]
+            text += [f"  {line}" for line in decision.splitlines()]
+            markdown = (["", f"**{markup.markdown(meeting)}**"] if first else [])
+            markdown += [f"- **{markup.markdown(title)}**{markup.markdown(case)}"]
+            markdown += [f"  > {line}" for line in markup.markdown(decision).splitlines()]
             blocks.append((text, markdown))
             first = False
     if digest.count > shown:
@@ -149,13 +156,14 @@ class Digests:
         for entry in mine:
             when = local_time(entry["created"])
             topic, who = entry.get("topic"), entry["subscriber_name"]
-            what = texts.SUBSCRIPTION_TOPIC.format(topic=plain_quote(topic)) if topic else texts.SUBSCRIPTION_ALL
-            lines.append(texts.SUBSCRIPTION_LINE.format(what=what, when=when, who=who))
+            what = texts.SUBSCRIPTION_TOPIC.format(topic=markup.plain(topic)) if topic else texts.SUBSCRIPTION_ALL
+            lines.append(texts.SUBSCRIPTION_LINE.format(what=what, when=when, who=markup.plain(who)))
             # Topic and name were written by people: repeated as text, never as markup.
-            what = texts.SUBSCRIPTION_TOPIC.format(topic=escape_markdown(plain_quote(topic))) if topic else what
-            markdown.append(texts.SUBSCRIPTION_LINE.format(what=what, when=when, who=escape_markdown(plain_quote(who))))
-        lines.append(self.next_text())
-        markdown.append(self.next_text())
+            what = texts.SUBSCRIPTION_TOPIC.format(topic=markup.markdown_line(topic)) if topic else what
+            markdown.append(texts.SUBSCRIPTION_LINE.format(what=what, when=when, who=markup.markdown_line(who)))
+        # A list needs a blank line after it, or Teams reads the note as part of the last item.
+        lines += ["", self.next_text()]
+        markdown += ["", self.next_text()]
         return Reply("\n".join(lines), "\n".join(markdown))
 
     async def preview(self, message: Incoming) -> Reply:

@@ -7,7 +7,7 @@ conversation in `handlers/` only ever sees them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ class Reply:
     markdown: str = ""
     card: dict[str, Any] | None = None
     extra: list["Reply"] = field(default_factory=list)
+    # The same reply again with at most `budget` characters per text from the minutes, for a
+    # channel whose limit it does not fit (see `handlers.fit`); None when it cannot shrink.
+    refit: Callable[[int], "Reply"] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.markdown:

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Awaitable, Callable
 
-from handlers import texts
+from handlers import markup, texts
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
 from handlers.report import failure_reason, file_reason
@@ -47,7 +47,9 @@ class Reindexer:
         the audit result."""
         if self.running is not None:
             when = local_time(self.running["started"])
-            return Reply(texts.REINDEX_BUSY.format(who=self.running["by"], when=when)), texts.RESULT_BUSY
+            who = self.running["by"]
+            return (Reply(texts.REINDEX_BUSY.format(who=markup.plain(who), when=when),
+                          texts.REINDEX_BUSY.format(who=markup.markdown_line(who), when=when)), texts.RESULT_BUSY)
         who = message.sender_name or message.sender_email or message.sender_id
         self.running = {"by": who, "started": self.clock()}
         self.task = asyncio.create_task(self._run(who, notify))

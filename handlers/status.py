@@ -1,11 +1,16 @@
-"""The admin's `status`: the index, the last reindex, subscribers and recent admin actions."""
+"""The admin's `status`: the index, the last reindex, subscribers and recent admin actions.
+
+Names in the audit log and the reindex runs are display names people chose; they are shown
+on one line each and as text, never as markup, so no name can forge a line of the report.
+"""
 
 from __future__ import annotations
 
 from typing import Callable
 
-from handlers import texts
+from handlers import markup, texts
 from handlers.clock import local_time
+from handlers.messages import Reply
 from handlers.report import index_unavailable
 from knowledge.dates import danish
 from knowledge.errors import IndexUnavailable
@@ -13,9 +18,22 @@ from knowledge.index import Index
 from knowledge.state import StateStore
 
 AUDIT_SHOWN = 10
+NAME_LIMIT = 80
+
+
+def status_reply(index: Callable[[], Index], state: StateStore, reindexer=None) -> Reply:
+    """The status report as text and as markdown."""
+    return Reply(_status(index, state, reindexer, markup.plain), _status(index, state, reindexer, markup.markdown_line))
 
 
 def status_text(index: Callable[[], Index], state: StateStore, reindexer=None) -> str:
+    return status_reply(index, state, reindexer).text
+
+
+def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Callable[[str, int], str]) -> str:
+    def name(value: object) -> str:
+        return shown(str(value), NAME_LIMIT)
+
     lines = [texts.STATUS_HEADING]
     try:
         current = index()
@@ -29,11 +47,11 @@ def status_text(index: Callable[[], Index], state: StateStore, reindexer=None) -
         lines.append(texts.STATUS_NO_INDEX.format(reason=index_unavailable(error)))
     if reindexer is not None and reindexer.running is not None:
         running = reindexer.running
-        lines.append(texts.REINDEX_BUSY.format(who=running["by"], when=local_time(running["started"])))
+        lines.append(texts.REINDEX_BUSY.format(who=name(running["by"]), when=local_time(running["started"])))
     run = state.last_run()
     if run:
         lines.append(texts.STATUS_LAST_RUN.format(
-            when=local_time(run["when"]), who=run["by"], result=run["result"],
+            when=local_time(run["when"]), who=name(run["by"]), result=name(run["result"]),
             seconds=str(run.get("seconds", "?")).replace(".", ","),
         ))
     else:
@@ -43,8 +61,8 @@ def status_text(index: Callable[[], Index], state: StateStore, reindexer=None) -
     if audit:
         lines.append(texts.STATUS_AUDIT)
         lines += [
-            texts.STATUS_AUDIT_LINE.format(when=local_time(entry["when"]), who=entry["who"],
-                                           command=entry["command"], result=entry["result"])
+            texts.STATUS_AUDIT_LINE.format(when=name(local_time(entry["when"])), who=name(entry["who"]),
+                                           command=name(entry["command"]), result=name(entry["result"]))
             for entry in audit
         ]
     return "\n".join(lines)

@@ -27,9 +27,16 @@ NONE_IN_PERIOD = "Jeg fandt intet i referaterne fra {period}, der svarer på »{
 NONE_CASE = "Jeg fandt ingen punkter med sagsnummer {case} i referaterne."
 NONE_MEETING = "Jeg fandt intet referat fra {period}."
 CLOSEST = "Nærmeste punkter i referaterne:"
+ASK_HINT = (
+    "Prøv med andre ord for emnet, med et sagsnummer (fx »sag 85.13.00G01-2-23«) eller med en "
+    "mødedato (fx »referat fra direktionen 8. april 2026«). Skriv »hjælp« for flere eksempler."
+)
 NEAREST_MEETINGS = "Nærmeste møder:"
 EMPTY_QUESTION = "Skriv, hvad du vil vide, fx »hvad besluttede direktionen om Hændelseslog?«."
 SHORTENED = "… (forkortet; se hele referatet for {date}, punkt {number})"
+HISTORY_SHORTENED = "… (forkortet; se referatet for {date}{item})"
+CUT_NOTE = "\n… (forkortet; se hele referatet)"
+REPLY_TOO_LONG = "Svaret er for langt til chatten. Se hele referatet."
 PERIOD_RANGE = "{start} til {end}"
 
 # Why a file could not be indexed, by DocumentError code.
@@ -72,7 +79,7 @@ HELP = (
     "- sag 85.13.00G01-2-23\n"
     "- referat fra direktionen 8. april 2026\n"
     "\n"
-    "Ugeoversigt over nye beslutninger: »abonner« (eller »abonner <emne>«), »afmeld«, »abonnementer«.\n"
+    "Ugeoversigt over nye beslutninger: »abonner«, eller »abonner« og et emne (fx »abonner budget«), »afmeld«, »abonnementer«.\n"
     "Administratorer: »genindekser«, »status«, »digest nu«, »digest vis«."
 )
 TOO_LONG = "Dit spørgsmål er for langt. Skriv det med højst {limit} tegn."

@@ -35,11 +35,12 @@ MONDAY_8 = datetime(2026, 11, 23, 7, 0, tzinfo=timezone.utc)  # 08:00 in Copenha
 class Bot:
     """The server with its fakes, minutes folder, index and a clock the test moves."""
 
-    def __init__(self, tmp_path, connector: FakeConnector, webex: FakeWebex):
+    def __init__(self, tmp_path, connector: FakeConnector, webex: FakeWebex, samples: bool = True):
         self.now = START
         self.connector, self.webex = connector, webex
         self.minutes = tmp_path / "minutes"
-        shutil.copytree(SAMPLES_DIR, self.minutes)
+        if samples:
+            shutil.copytree(SAMPLES_DIR, self.minutes)
         self.settings = Settings(
             data_dir=tmp_path / "data", minutes_dir=self.minutes,
             admins=("aad-admin", "admin@kommune.dk"),
@@ -53,12 +54,12 @@ class Bot:
 
     # --- Teams ---------------------------------------------------------------------------
 
-    async def teams(self, text: str, who: str = "anna", personal: bool = True):
+    async def teams(self, text: str, who: str = "anna", personal: bool = True, name: str | None = None):
         conversation = f"a:{who}-personal" if personal else "19:group@thread.v2"
         activity = {
             "type": "message", "id": f"act-{who}-{len(self.connector.posted)}", "channelId": "msteams",
             "serviceUrl": self.connector.url, "text": text, "textFormat": "plain",
-            "from": {"id": f"29:{who}", "name": who.title(), "aadObjectId": f"aad-{who}"},
+            "from": {"id": f"29:{who}", "name": who.title() if name is None else name, "aadObjectId": f"aad-{who}"},
             "conversation": {"id": conversation, "conversationType": "personal" if personal else "groupChat",
                              "tenantId": "tenant-1"},
             "recipient": {"id": "28:bot", "name": "Beslutningsbot"},

@@ -43,7 +43,8 @@ from bot.teams_connector import SigningKeys
 from bot.webex import WEBEX_BOT, WEBEX_RETRY
 from bot.webex_client import RetryPolicy
 from handlers import texts
-from handlers.answer import answer_reply, escape_markdown, none_reply
+from handlers.answer import answer_reply, none_reply
+from handlers.markup import markdown as escape_markdown
 from handlers.conversation import COMMANDS, Conversation
 from handlers.digests import digest_reply
 from handlers.messages import Incoming

@@ -14,10 +14,11 @@ import pytest
 
 from bot.server import create_app
 from bot.settings import Settings
-from bot.webex import (WEBEX_BOT, WEBEX_CLIENT, WEBEX_RETRY, Event, Identity, WebexBot, fit_markdown,
+from bot.webex import (WEBEX_BOT, WEBEX_CLIENT, WEBEX_RETRY, Event, Identity, WebexBot,
                        signature_valid, strip_mention)
 from bot.webex_client import RetryPolicy, WebexClient, WebexError
 from handlers import texts
+from handlers.fit import cut, utf8_size
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
 from knowledge.live import LiveIndex
@@ -372,10 +373,10 @@ def test_signature_check():
     assert not signature_valid(b"key", body, None)
 
 
-def test_fit_markdown_cuts_on_a_character_boundary():
-    assert fit_markdown("kort") == "kort"
-    cut = fit_markdown("æ" * 5000, limit=7439)
-    assert len(cut.encode("utf-8")) <= 7439 and cut.endswith("…")
+def test_cutting_to_webex_bytes_cuts_on_a_character_boundary():
+    assert cut("kort", 7439, size=utf8_size) == "kort"
+    shortened = cut("æ" * 5000, 7439, size=utf8_size)
+    assert len(shortened.encode("utf-8")) <= 7439 and shortened.endswith("…")
 
 
 async def test_close_cancels_events_that_outlast_the_grace(fake):

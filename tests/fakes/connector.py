@@ -14,6 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
+MAX_ACTIVITY_BYTES = 40 * 1024
+
 
 @dataclass(frozen=True)
 class Posted:
@@ -62,6 +64,11 @@ class FakeConnector:
             headers = {"Retry-After": retry_after} if retry_after else {}
             return web.json_response({"error": {"code": "scripted", "message": "scripted failure"}},
                                      status=status, headers=headers)
+        # Teams refuses an activity over 40 KB, counted in UTF-16 over the JSON it receives.
+        raw = await request.text()
+        if len(raw.encode("utf-16-le")) > MAX_ACTIVITY_BYTES:
+            self.refused.append((conversation_id, 413))
+            return web.json_response({"error": {"code": "MessageSizeTooBig", "message": "too big"}}, status=413)
         self.posted.append(Posted(
             conversation_id=request.match_info["conversation_id"],
             reply_to_id=request.match_info.get("activity_id"),
