@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bot import loadtest, teams_package, webex_register
 from bot.settings import Settings, SettingsError
+from handlers import texts
 from handlers.answer import answer_reply
 from handlers.report import index_summary, index_unavailable, indexing_failed
 from knowledge import open_index
@@ -80,6 +81,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         hits = index.search(question, limit=args.limit)
         print(json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not index.items:
+        print(texts.INDEX_EMPTY)
         return 0
     print(answer_reply(index.lookup(question, limit=args.limit)).text)
     return 0

@@ -194,6 +194,8 @@ class Conversation:
         (`handlers.fit`)."""
         try:
             index = self.index()
+            if not index.items:
+                return Reply(texts.INDEX_EMPTY)
             result = await asyncio.to_thread(index.lookup, question)
         except IndexUnavailable as error:
             return Reply(index_unavailable(error))

@@ -18,7 +18,7 @@ from typing import Awaitable, Callable
 from handlers import markup, texts
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
-from handlers.report import failure_reason, file_reason
+from handlers.report import failure_reason, file_lines
 from knowledge.errors import IndexingFailed
 from knowledge.indexer import IndexReport, Reader, build_index, read_minutes
 from knowledge.live import LiveIndex
@@ -26,6 +26,9 @@ from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
 Notify = Callable[[Reply], Awaitable[None]]
+# Files named one by one in the chat report; a longer list would pass what a channel carries
+# in one message, and the command line prints them all.
+CHAT_FILE_LINES = 40
 
 
 class Reindexer:
@@ -109,9 +112,8 @@ def report_text(report: IndexReport, seconds: float) -> str:
         texts.REINDEX_FILES.format(files=len(report.files), meetings=report.meetings, items=report.items),
         texts.INDEX_CHANGES.format(new=report.new, changed=report.changed, removed=report.removed),
     ]
-    if report.warnings:
-        lines.append(texts.INDEX_WARNINGS)
-        lines += [texts.INDEX_WARNING_LINE.format(name=r.name, reason=file_reason(r)) for r in report.warnings]
+    if report.files:
+        lines += file_lines(report, limit=CHAT_FILE_LINES)
     return "\n".join(lines)
 
 

@@ -9,9 +9,48 @@ from knowledge.indexer import FileResult, IndexReport
 
 def file_reason(result: FileResult) -> str:
     reason = texts.DOCUMENT_ERRORS.get(result.code, result.code)
+    # replace, not format: the detail is text from the file and may hold braces.
+    reason = reason.replace("{detail}", result.detail)
     if result.status == "kept_previous":
         reason = f"{reason}; {texts.KEPT_PREVIOUS}"
     return reason
+
+
+def file_line(result: FileResult) -> str:
+    """How one file was read: by its structure, as text only, skipped or failed, and why."""
+    if result.status == "skipped":
+        return texts.FILE_SKIPPED.format(name=result.name, reason=file_reason(result))
+    if result.status in ("failed", "kept_previous"):
+        return texts.FILE_FAILED.format(name=result.name, reason=file_reason(result))
+    if result.mode == "text":
+        reason = file_reason(result) if result.code else texts.DOCUMENT_ERRORS["no_items"]
+        return texts.FILE_TEXT.format(
+            name=result.name, entries=texts.counted(result.items, texts.ENTRIES), reason=reason,
+        )
+    items = texts.counted(result.items, texts.ITEMS)
+    if result.code:
+        return texts.FILE_ITEMS_NOTE.format(name=result.name, items=items, reason=file_reason(result))
+    return texts.FILE_ITEMS.format(name=result.name, items=items)
+
+
+def by_structure_without_note(result: FileResult) -> bool:
+    return result.status in ("indexed", "unchanged") and result.mode != "text" and not result.code
+
+
+def file_lines(report: IndexReport, limit: int | None = None) -> list[str]:
+    """The report's per-file lines. With a `limit` (a chat message), the files read by their
+    structure without remarks are counted in one line and the rest listed up to `limit`."""
+    if limit is None:
+        return [texts.INDEX_FILES, *(file_line(result) for result in report.files)]
+    plain = [result for result in report.files if by_structure_without_note(result)]
+    others = [result for result in report.files if not by_structure_without_note(result)]
+    lines = [texts.INDEX_FILES]
+    if plain:
+        lines.append(texts.FILES_BY_STRUCTURE.format(files=texts.counted(len(plain), texts.FILES)))
+    lines += [file_line(result) for result in others[:limit]]
+    if len(others) > limit:
+        lines.append(texts.FILES_MORE.format(count=len(others) - limit))
+    return lines
 
 
 def index_summary(report: IndexReport) -> str:
@@ -22,12 +61,8 @@ def index_summary(report: IndexReport) -> str:
         ),
         texts.INDEX_CHANGES.format(new=report.new, changed=report.changed, removed=report.removed),
     ]
-    if report.warnings:
-        lines.append(texts.INDEX_WARNINGS)
-        lines += [
-            texts.INDEX_WARNING_LINE.format(name=result.name, reason=file_reason(result))
-            for result in report.warnings
-        ]
+    if report.files:
+        lines += file_lines(report)
     return "\n".join(lines)
 
 

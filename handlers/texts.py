@@ -46,8 +46,13 @@ DOCUMENT_ERRORS = {
     "empty": "filen indeholder ingen tekst",
     "no_meeting": "der er ingen mødedato i filen",
     "no_items": "der er ingen dagsordenspunkter i filen",
-    "truncated": "referatet ser afskåret ud",
+    "no_meeting_date": "der er ingen mødedato i filen; filens egen dato er brugt",
+    "truncated": "referatet ser afskåret ud ({detail}); punkterne er med i indekset",
     "duplicate": "mødet findes også i en anden fil; denne fil er brugt",
+    "old_word": "gammelt Word-format (.doc); gem filen som DOCX eller PDF",
+    "image": "et billede uden tekst; kør OCR på det (se README) eller gem referatet som PDF med tekst",
+    "needs_ocr": "en scannet PDF uden tekstlag; den skal have OCR (se README)",
+    "publication": "udgivelses-XML, som ikke kunne genkendes som SBSYS, eDoc eller GetOrganized",
 }
 KEPT_PREVIOUS = "den tidligere indekserede udgave er bevaret"
 
@@ -70,6 +75,22 @@ INDEX_SUMMARY = (
 INDEX_CHANGES = "Siden sidst: {new} nye, {changed} ændrede og {removed} fjernede beslutninger."
 INDEX_WARNINGS = "Advarsler:"
 INDEX_WARNING_LINE = "- {name}: {reason}"
+# How each file was read, one line per file, in the indexing report.
+INDEX_FILES = "Sådan blev filerne læst:"
+FILE_ITEMS = "- {name}: {items} efter dagsordenens struktur"
+FILE_ITEMS_NOTE = "- {name}: {items} efter dagsordenens struktur; {reason}"
+FILE_TEXT = "- {name}: læst som ren tekst ({entries}), fordi {reason}"
+FILE_SKIPPED = "- {name}: sprunget over: {reason}"
+FILE_FAILED = "- {name}: {reason}"
+FILES_BY_STRUCTURE = "- {files} læst efter dagsordenens struktur"
+FILES_MORE = "- … og {count} filer mere (se hele rapporten med »beslutningsbot index«)"
+ITEMS = ("1 punkt", "{count} punkter")
+ENTRIES = ("1 afsnit", "{count} afsnit")
+FILES = ("1 fil", "{count} filer")
+INDEX_EMPTY = (
+    "Indekset rummer endnu ingen referater, så jeg kan ikke svare. "
+    "En administrator skal lægge referater i referatmappen og køre »genindekser«."
+)
 INDEX_FAILED = "Indekseringen mislykkedes: {reason}"
 
 HELP = (

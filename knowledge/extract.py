@@ -26,6 +26,9 @@ from knowledge.errors import DocumentError
 from knowledge.pdftext import pdf_text
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".docx", ".html", ".htm", ".txt", ".md"})
+# Files that are named in the indexing report as not read, each with its own reason.
+OLD_WORD_SUFFIXES: frozenset[str] = frozenset({".doc", ".rtf", ".wpd"})
+IMAGE_SUFFIXES: frozenset[str] = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".heic", ".webp"})
 
 # Share of control or undecodable characters above which bytes are not text after all;
 # real minutes have next to none, random bytes decoded as cp1252 have about one in eight.

@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 
 from knowledge import postings as postings_module
 from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
-from knowledge.extract import SUPPORTED_SUFFIXES, extract_text
+from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_text
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
 from knowledge.portal import read_portal_file
@@ -43,11 +43,12 @@ class FileResult:
     """What became of one file in a run."""
 
     name: str
-    status: str  # indexed, unchanged, failed, kept_previous
+    status: str  # indexed, unchanged, failed, kept_previous, skipped
     meetings: int = 0
     items: int = 0
     code: str = ""
     detail: str = ""
+    mode: str = ""  # how its meeting was read: "items" (by structure) or "text" (text only)
 
 
 @dataclass
@@ -70,6 +71,10 @@ class IndexReport:
     def warnings(self) -> list[FileResult]:
         return [result for result in self.files if result.code]
 
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [result for result in self.files if result.status == "skipped"]
+
 
 def lock_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".lock")
@@ -90,21 +95,37 @@ STRUCTURED_READERS: dict[str, Reader] = {
 
 def find_sources(paths: Iterable[Path]) -> list[Path]:
     """Every minutes file under `paths` (folders are searched recursively), sorted."""
+    return [path for path in find_files(paths) if skip_reason(path) is None]
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Every file under `paths` that is not hidden, minutes or not, sorted: the run names
+    the ones it does not read, so none is skipped in silence."""
     found: set[Path] = set()
     for path in paths:
         path = Path(path)
         if path.is_dir():
             found.update(
                 child for child in path.rglob("*")
-                if child.is_file() and (child.suffix.lower() in SUPPORTED_SUFFIXES
-                                        or child.suffix.lower() in STRUCTURED_READERS)
-                and not child.name.startswith(".")
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts)
             )
         elif path.is_file():
             found.add(path)
         else:
             raise IndexingFailed("no_sources", str(path))
     return sorted(found)
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file found in a folder is not read (a DocumentError code), or None."""
+    suffix = path.suffix.lower()
+    if suffix in SUPPORTED_SUFFIXES or suffix in STRUCTURED_READERS:
+        return None
+    if suffix in OLD_WORD_SUFFIXES:
+        return "old_word"
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    return "unsupported"
 
 
 def checksum(path: Path) -> str:
@@ -116,11 +137,13 @@ def checksum(path: Path) -> str:
 
 
 def read_minutes(path: Path, digest: str) -> Meeting:
-    """The meeting in one file: its own reader, or text extraction and then the parser."""
+    """The meeting in one file: its own reader, or text extraction and then the parser. A
+    file with no date in it at all is dated by its modification time, and the meeting says so."""
     structured = STRUCTURED_READERS.get(path.suffix.lower())
     if structured is not None:
         return structured(path, digest)
-    return parse_minutes(extract_text(path), source=path.name, checksum=digest)
+    modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date()
+    return parse_minutes(extract_text(path), source=path.name, checksum=digest, fallback_date=modified)
 
 
 def _previous(store_path: Path | None, db) -> dict[str, list[dict]]:
@@ -184,13 +207,19 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
     for row in old["items"]:
         old_items_by_meeting.setdefault(row["meeting_id"], []).append(row)
 
-    sources = find_sources(paths)
+    sources = find_files(paths)
     report = IndexReport(built_at=stamp)
     meetings: dict[str, dict] = {}
     items: dict[str, list[dict]] = {}
     source_rows: list[dict] = []
     for number, path in enumerate(sources, start=1):
         key = str(path.resolve())
+        reason = skip_reason(path)
+        if reason is not None:
+            report.files.append(FileResult(name=path.name, status="skipped", code=reason))
+            if progress:
+                progress(number, len(sources), path.name)
+            continue
         digest = checksum(path)
         previous = old_sources.get(key)
         result = FileResult(name=path.name, status="indexed")
@@ -227,6 +256,11 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         source_rows.append({"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_id,
                             "reader": READER_VERSION})
         result.meetings, result.items = 1, len(items[meeting_id])
+        result.mode = meetings[meeting_id].get("mode", "items") or "items"
+        notes = meetings[meeting_id].get("notes") or ()
+        if notes and not result.code:
+            # The most telling note last: "no_items" after "no_meeting_date".
+            result.code, _, result.detail = notes[-1].partition(":")
         report.files.append(result)
         if progress:
             progress(number, len(sources), path.name)

@@ -17,7 +17,7 @@ def stable_id(*parts: object) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def item_id(body: str, when: str, time: str | None, number: int) -> str:
+def item_id(body: str, when: str, time: str | None, number: int | str) -> str:
     """An item's id: its body, date and number, and the meeting's time when there is one,
     because one body can meet twice on a day (Greve's committees met at 17:15 and 17:30)."""
     if time:
@@ -74,6 +74,16 @@ class Item:
     source: str = ""
     # Who was absent or sent apologies ("Fraværende: ..."), kept apart from the decision.
     attendance: str = ""
+    # The number as the minutes write it when `number` cannot say it ("1.1"); `number` is
+    # then the item's place in the meeting, for ordering and ids. Empty: str(number).
+    label: str = ""
+    # The PDF page the item starts on (1-based), for links with #page=N; None elsewhere.
+    page: int | None = None
+
+    @property
+    def shown_number(self) -> str:
+        """The item's number as the minutes write it."""
+        return self.label or str(self.number)
 
     def to_dict(self) -> dict:
         # Written out rather than dataclasses.asdict, which deep-copies and is the slowest
@@ -109,6 +119,8 @@ class Item:
                 EarlierDecision.from_dict(entry) for entry in data.get("earlier", ())
             ),
             source=data.get("source", ""),
+            label=data.get("label", "") or "",
+            page=data.get("page"),
             **text_fields,
         )
 
@@ -125,6 +137,11 @@ class Meeting:
     source: str = ""
     checksum: str = ""
     indexed_at: str = ""
+    # How the file was read: "items" (agenda items found by their structure) or "text"
+    # (no structure found; the text is indexed by page or heading so it is still found).
+    mode: str = "items"
+    # Why it was read as it was, and what looks wrong: codes, some with ":detail".
+    notes: tuple[str, ...] = ()
     items: tuple[Item, ...] = field(default=(), compare=False)
     # The meeting's public page on the agenda portal it was synced from; None for files.
     url: str | None = None
@@ -133,6 +150,7 @@ class Meeting:
 
     def to_dict(self) -> dict:
         data = {name: getattr(self, name) for name in _MEETING_FIELDS}
+        data["notes"] = list(self.notes)
         data["item_ids"] = [item.id for item in self.items]
         return data
 
@@ -147,6 +165,8 @@ class Meeting:
             source=data.get("source", ""),
             checksum=data.get("checksum", ""),
             indexed_at=data.get("indexed_at", ""),
+            mode=data.get("mode", "items") or "items",
+            notes=tuple(data.get("notes", ())),
             items=items,
             url=data.get("url"),
             supplementary=bool(data.get("supplementary")),

@@ -1,11 +1,15 @@
 """Reads the text of one set of minutes into a `Meeting` with its `Item`s.
 
-Both layouts of the customer's minutes go through here: markdown converted from PDF
-(`#` headings, `**bold**`, tables) and plain text, and so does the text extracted from
-PDF, DOCX and HTML files. The parser works line by line on markup-free lines: an agenda
-item starts at "Punkt N: title"; inside an item, a line that is exactly a known section
-name starts that section; "Beslutning fra <body>, den <date>, punkt N:" starts an
-earlier decision. Anything else is content of the current section.
+Every text source goes through here: markdown converted from PDF (`#` headings,
+`**bold**`, tables), plain text, and the text `knowledge.extract` takes from PDF, DOCX and
+HTML files, where a line that was a heading in the layout (a Word heading, an HTML <h2>,
+a bold PDF line) comes marked as `# ` or `**...**`. The parser works line by line: an
+agenda item starts at "Punkt N: title", or, in minutes without those, at a numbered title
+("3. Budget", "1.1 Status", "715. Kulturkommune") that the layout makes a heading or that a
+case number or section heading follows. Inside an item a line that is a known section
+name (`knowledge.headings`) starts that section; a party's proposal, attendance lines and
+the signature sheet end a decision. A file whose items cannot be found is still read, as
+text only (`knowledge.textonly`), so that nothing in it goes unfound.
 """
 
 from __future__ import annotations
@@ -14,65 +18,22 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.dates import find_date, find_time
+from knowledge.dates import find_date
 from knowledge.errors import DocumentError
+from knowledge.headings import (  # noqa: F401  (re-exported for pdftext and the tests)
+    BODY_DATE, BODY_DECISION, BODY_WORD, CASE_LABEL, CLOSED_PREFIX, DOCUMENT_KIND,
+    EARLIER_DECISION, EARLIER_ITEM, HEADER, ITEM_HEADING, JOURNAL_LINE, JOURNAL_NUMBER,
+    MARKUP, MEETING_BODY, MEETING_DATE, MEETING_PLACE, NUMBERED_HEADING, PAGE_NUMBER,
+    RECOMMENDS, SECTION_NAMES, TABLE_RULE, TOC_HEADING, TOC_LEADER, clean_line, ends_decision,
+    inline_section, number_key, section_kind,
+)
 from knowledge.model import EarlierDecision, Item, Meeting, item_id, stable_id
+from knowledge.header import read_header
+from knowledge.textonly import text_only_meeting
 
-SECTION_NAMES = {
-    "resumé": "resume",
-    "resume": "resume",
-    "indstilling": "indstilling",
-    "indstillinger": "indstilling",
-    "beslutning": "decision",
-    "beslutninger": "decision",
-    "sagsfremstilling": "sagsfremstilling",
-    "supplerende sagsfremstilling": "supplerende",
-    "økonomiske konsekvenser": "okonomi",
-    "økonomi": "okonomi",
-    "sagen afgøres endelig af": "afgoeres_af",
-    "bilag": "bilag",
-    # Sections the model does not name; their text still counts in the item's whole text.
-    "lovgrundlag": "other",
-    "vision, politikker og strategier": "other",
-    "andre konsekvenser": "other",
-    "høring": "other",
-    "kommunikation": "other",
-    "tidsplan": "other",
-    "baggrund": "other",
-}
-
-# Case-sensitive on purpose: "pkt. 3." at the start of a wrapped sentence is not an item.
-ITEM_HEADING = re.compile(r"^(?:Punkt|PUNKT|Pkt\.?)\s*(?P<number>\d{1,3})\s*[:.\-–]\s*(?P<title>.*)$")
-CLOSED_PREFIX = re.compile(r"^lukket\s*:?\s*", re.IGNORECASE)
-EARLIER_DECISION = re.compile(
-    r"^beslutning(?:er)?\s+(?:fra|i|truffet i|truffet af)\s+(?P<rest>.+?)\s*:?$", re.IGNORECASE
-)
-EARLIER_ITEM = re.compile(r"\b(?:punkt|pkt)\.?\s*(?P<item>\d{1,3})\b", re.IGNORECASE)
-RECOMMENDS = re.compile(r"^[^.]{0,80}\bindstiller\s*[:,]?$", re.IGNORECASE)
-# Journal numbers: KLE-based (85.02.02P35-106-24), EMN-2025-003383, 12/27845, 2011-29298.
-JOURNAL_NUMBER = re.compile(
-    r"\d{2}\.\d{2}\.\d{2}[-.]?[A-ZÆØÅ]\d{2}-\d{1,6}-\d{2}"
-    r"|[A-ZÆØÅ]{2,6}-(?:19|20)\d{2}-\d{3,8}"
-    r"|\d{2}/\d{3,8}"
-    r"|(?:19|20)\d{2}-\d{3,8}",
-    re.IGNORECASE,
-)
-JOURNAL_LINE = re.compile(
-    r"^(?:(?:sags?\s*(?:nr|nummer)|j\.?\s*nr|journal(?:nummer|nr))\.?\s*:?\s*)?"
-    r"(?P<number>" + JOURNAL_NUMBER.pattern + r")\.?$",
-    re.IGNORECASE,
-)
-HEADER = re.compile(
-    r"^referat\s+(?:af\s+|fra\s+)?(?:møde\s+i\s+)?(?P<body>.+?)\s+(?:d\.|den)\s*(?P<date>.+)$",
-    re.IGNORECASE,
-)
-MEETING_DATE = re.compile(r"^mødedato\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
-MEETING_PLACE = re.compile(r"^mødested\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
-TOC_HEADING = re.compile(r"^indholdsfortegnelse$", re.IGNORECASE)
-TOC_LEADER = re.compile(r"(?:\.{3,}|…)\s*\|?\s*\d+\s*\|?\s*$|\t\s*\d+\s*$")
-PAGE_NUMBER = re.compile(r"^(?:(?:side|page)\s+\d+(?:\s+(?:af|of|/)\s+\d+)?|\d{1,3})$", re.IGNORECASE)
-TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
-MARKUP = re.compile(r"\*\*|__")
+# How far past a numbered title a case number or section heading may come for a plain-text
+# line to count as an item heading: the title may wrap, then come the case number lines.
+EVIDENCE_LINES = 6
 
 
 @dataclass
@@ -87,6 +48,8 @@ class _ItemDraft:
     number: int
     title: str
     closed: bool
+    label: str = ""
+    page: int | None = None
     case_number: str | None = None
     sections: list[_Section] = field(default_factory=list)
     title_done: bool = False
@@ -96,24 +59,22 @@ class _ItemDraft:
             self.sections.append(_Section("preamble"))
         return self.sections[-1]
 
-
-def clean_line(line: str) -> str:
-    """A line without markdown heading marks, bold marks and surrounding space."""
-    line = line.strip()
-    if line.startswith("#"):
-        line = line.lstrip("#").strip()
-    return MARKUP.sub("", line).strip()
+    def has_content(self) -> bool:
+        return any(line for section in self.sections for line in section.lines)
 
 
-_LONGEST_SECTION = max(len(name) for name in SECTION_NAMES) + 3
+@dataclass
+class _Lines:
+    """The document's markup-free lines, with what the markup said about each."""
+
+    text: list[str]
+    strong: list[bool]  # a heading or a wholly bold line in the layout
+    page: list[int]
+    paged: bool  # whether the text had page breaks (PDF)
 
 
 def _section_kind(line: str) -> str | None:
-    if not line or len(line) > _LONGEST_SECTION:
-        return None
-    # A trailing full stop is not stripped: "Kommunikation." ends a sentence, not a heading.
-    key = " ".join(line.rstrip(":, ").lower().split())
-    return SECTION_NAMES.get(key)
+    return section_kind(line)
 
 
 def _join(lines: list[str]) -> str:
@@ -128,7 +89,7 @@ def _join(lines: list[str]) -> str:
 
 
 def _normalise_body(name: str) -> str:
-    name = name.strip(" ,.")
+    name = name.strip(" ,.:")
     name = re.sub(r"\s+møde$", "", name, flags=re.IGNORECASE)
     if name.lower().endswith("ens") or name.lower().endswith("ets"):
         name = name[:-1]
@@ -148,35 +109,64 @@ def _earlier_decision(heading: str, rest: str, lines: list[str]) -> EarlierDecis
     )
 
 
-def _prepare_lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+def _prepare_lines(text: str) -> _Lines:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\ufeff", "").replace("\u00ad", "").replace("\u00a0", " ")
-    lines = [clean_line(line) for line in text.split("\n")]
-    return ["" if PAGE_NUMBER.match(line) else line for line in lines]
+    out = _Lines([], [], [], "\f" in text)
+    for page, chunk in enumerate(text.split("\f"), start=1):
+        for raw in chunk.split("\n"):
+            line = clean_line(raw)
+            stripped = raw.strip()
+            strong = stripped.startswith("#") or (
+                stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4
+            )
+            out.text.append("" if PAGE_NUMBER.match(line) else line)
+            out.strong.append(strong and bool(line))
+            out.page.append(page)
+    return out
 
 
-def _header(lines: list[str]) -> tuple[str, date | None, str | None, str | None, int]:
-    """Body, date, time, place and the index of the first agenda item line."""
-    body, when, time, place = "", None, None, None
-    first_item = len(lines)
-    for index, line in enumerate(lines):
-        if ITEM_HEADING.match(line) and not TOC_LEADER.search(line) and "|" not in line:
-            first_item = index
-            break
-        header = HEADER.match(line)
-        if header and not body:
-            body = header["body"].strip()
-            when = when or find_date(header["date"])
+def _is_punkt(line: str) -> bool:
+    return bool(ITEM_HEADING.match(line)) and not TOC_LEADER.search(line) and "|" not in line
+
+
+def _numbered(lines: _Lines, index: int) -> re.Match[str] | None:
+    line = lines.text[index]
+    match = NUMBERED_HEADING.match(line)
+    if not match or TOC_LEADER.search(line) or "|" in line:
+        return None
+    title = match["title"]
+    if title[:3].lower() == "at " or title.rstrip().endswith((",", ";")) or len(title) > 200:
+        return None  # "1. At budgettet godkendes": a recommendation's list, not an item
+    if "." in match["number"] and len(match["number"]) == 5 and title[:2].isdigit():
+        return None
+    if lines.strong[index]:
+        return match
+    return match if _evidence_follows(lines, index) else None
+
+
+def _evidence_follows(lines: _Lines, index: int) -> bool:
+    """Whether a case number or a section heading follows the numbered line at `index`."""
+    seen = 0
+    for line in lines.text[index + 1:]:
+        if not line:
             continue
-        meeting_date = MEETING_DATE.match(line)
-        if meeting_date:
-            when = find_date(meeting_date["value"]) or when
-            time = find_time(meeting_date["value"]) or time
-            continue
-        meeting_place = MEETING_PLACE.match(line)
-        if meeting_place and not place:
-            place = meeting_place["value"].strip()
-    return body, when, time, place, first_item
+        seen += 1
+        if seen > EVIDENCE_LINES or NUMBERED_HEADING.match(line) or ITEM_HEADING.match(line):
+            return False
+        if JOURNAL_LINE.match(line) or CASE_LABEL.match(line) or _section_kind(line):
+            return True
+        if inline_section(line) or EARLIER_DECISION.match(line) or BODY_DECISION.match(line):
+            return True
+    return False
+
+
+def _item_starts(lines: _Lines) -> tuple[str, list[int]]:
+    """The item scheme ("punkt" or "numbered") and the lines that may start an item."""
+    punkt = [index for index, line in enumerate(lines.text) if _is_punkt(line)]
+    if punkt:
+        return "punkt", punkt
+    return "numbered", [index for index in range(len(lines.text)) if _numbered(lines, index)]
 
 
 def _toc_entries(lines: list[str]) -> int:
@@ -190,49 +180,93 @@ def _toc_entries(lines: list[str]) -> int:
     return entries
 
 
-def _start_item(match: re.Match[str]) -> _ItemDraft:
-    title = match["title"].strip()
+def _start_item(number: str, title: str, page: int | None) -> _ItemDraft:
+    title = title.strip()
     closed = bool(CLOSED_PREFIX.match(title))
     if closed:
         title = CLOSED_PREFIX.sub("", title, count=1)
-    return _ItemDraft(number=int(match["number"]), title=title.rstrip(".").strip(), closed=closed)
+    label = number if "." in number else ""
+    return _ItemDraft(
+        number=int(number.split(".")[0]), title=title.rstrip(".").strip(), closed=closed,
+        label=label, page=page,
+    )
 
 
-def _drafts(lines: list[str]) -> list[_ItemDraft]:
+def _heading_at(lines: _Lines, index: int, scheme: str) -> re.Match[str] | None:
+    if scheme == "punkt":
+        return ITEM_HEADING.match(lines.text[index])
+    return _numbered(lines, index)
+
+
+def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[_ItemDraft]:
     drafts: list[_ItemDraft] = []
     item: _ItemDraft | None = None
-    for index, line in enumerate(lines):
-        heading = ITEM_HEADING.match(line)
-        if heading and not TOC_LEADER.search(line) and "|" not in line:
-            item = _start_item(heading)
-            if drafts and drafts[-1].number == item.number and not drafts[-1].sections:
-                drafts.pop()
-            drafts.append(item)
-            continue
+    start_set = set(starts)
+    for index in range(starts[0] if starts else len(lines.text), len(lines.text)):
+        line = lines.text[index]
+        heading = _heading_at(lines, index, scheme) if index in start_set else None
+        if heading is not None:
+            new = _start_item(heading["number"], heading["title"], lines.page[index] if lines.paged else None)
+            if scheme == "punkt":
+                if drafts and drafts[-1].number == new.number and not drafts[-1].sections:
+                    drafts.pop()
+                drafts.append(new)
+                item = new
+                continue
+            key = number_key(heading["number"])
+            if not drafts or key > number_key(drafts[-1].label or str(drafts[-1].number)):
+                drafts.append(new)
+                item = new
+                continue
+            if not any(draft.has_content() for draft in drafts):
+                drafts[:] = [new]  # what came before was the table of contents
+                item = new
+                continue
         if item is None:
             continue
         if not item.title_done:
-            if not line:
-                item.title_done = bool(item.title) or item.case_number is not None
+            if _title_line(lines, index, item):
                 continue
-            journal = JOURNAL_LINE.match(line)
-            if journal and item.case_number is None:
-                item.case_number = journal["number"].upper()
-                item.title_done = True
-                continue
-            if _continues_title(lines, index):
-                # "IT-" at a line end is a word broken at its hyphen; " -" is a dash.
-                glued = item.title.endswith("-") and not item.title.endswith(" -")
-                item.title = item.title + line if glued else f"{item.title} {line}".strip()
-                continue
-            item.title_done = True
         if item.case_number is None and not item.sections:
-            journal = JOURNAL_LINE.match(line)
-            if journal:
-                item.case_number = journal["number"].upper()
+            case = _case_number(line)
+            if case:
+                item.case_number = case
                 continue
-        _add_line(item, line)
+        _add_line(item, lines, index)
     return drafts
+
+
+def _case_number(line: str) -> str | None:
+    journal = JOURNAL_LINE.match(line)
+    if journal:
+        return journal["number"].upper()
+    labelled = CASE_LABEL.match(line)
+    return labelled["number"].rstrip(".").upper() if labelled else None
+
+
+def _title_line(lines: _Lines, index: int, item: _ItemDraft) -> bool:
+    """Whether line `index` belonged to the item's title block (and was used there)."""
+    line = lines.text[index]
+    if not line:
+        item.title_done = bool(item.title) or item.case_number is not None
+        return True
+    case = _case_number(line)
+    if case and item.case_number is None:
+        item.case_number = case
+        item.title_done = True
+        return True
+    if not item.title and not _section_kind(line) and not item.case_number:
+        closed = CLOSED_PREFIX.match(line)
+        item.closed = item.closed or bool(closed)
+        item.title = (CLOSED_PREFIX.sub("", line, count=1) if closed else line).rstrip(".").strip()
+        return True
+    if _continues_title(lines.text, index):
+        # "IT-" at a line end is a word broken at its hyphen; " -" is a dash.
+        glued = item.title.endswith("-") and not item.title.endswith(" -")
+        item.title = item.title + line if glued else f"{item.title} {line}".strip()
+        return True
+    item.title_done = True
+    return False
 
 
 def _continues_title(lines: list[str], index: int) -> bool:
@@ -244,54 +278,92 @@ def _continues_title(lines: list[str], index: int) -> bool:
     line = lines[index]
     if not lines[index - 1] or len(line) > 120 or _section_kind(line) or RECOMMENDS.match(line):
         return False
+    if CASE_LABEL.match(line) or inline_section(line):
+        return False
     for following in lines[index + 1:index + 4]:
         if not following:
             continue
         return bool(
-            JOURNAL_LINE.match(following) or _section_kind(following)
+            JOURNAL_LINE.match(following) or CASE_LABEL.match(following) or _section_kind(following)
             or ITEM_HEADING.match(following) or EARLIER_DECISION.match(following)
         )
     return True
 
 
-def _add_line(item: _ItemDraft, line: str) -> None:
-    earlier = EARLIER_DECISION.match(line)
-    if earlier:
-        item.sections.append(_Section("earlier", heading=line, lines=[earlier["rest"]]))
-        return
+def _add_line(item: _ItemDraft, lines: _Lines, index: int) -> None:
+    line = lines.text[index]
+    current = item.current()
     kind = _section_kind(line)
+    if current.kind == "bilag" and kind and kind != "bilag" and not _prose_follows(lines, index):
+        current.lines.append(line)  # an attachment named like a section ("Indstilling")
+        return
+    earlier = EARLIER_DECISION.match(line) or BODY_DECISION.match(line)
+    if earlier and not kind:
+        rest = earlier.groupdict().get("rest") or earlier["body"]
+        item.sections.append(_Section("earlier", heading=line, lines=[rest]))
+        return
     if kind:
         item.sections.append(_Section(kind, heading=line))
         return
-    if RECOMMENDS.match(line) and item.current().kind != "indstilling":
+    inline = inline_section(line)
+    if inline and (lines.strong[index] or inline[0] in ("decision", "indstilling", "sagsfremstilling")):
+        item.sections.append(_Section(inline[0], heading=line.partition(":")[0], lines=[inline[1]]))
+        return
+    if current.kind in ("decision", "earlier") and (ends_decision(line) or _names_a_body(lines, index)):
+        item.sections.append(_Section("other", heading=line))
+        return
+    if RECOMMENDS.match(line) and current.kind != "indstilling":
         item.sections.append(_Section("indstilling", heading=""))
     item.current().lines.append(line)
 
 
-def _finish(draft: _ItemDraft, meeting_id: str, when: str, time: str | None, body: str, source: str) -> Item:
-    ident = item_id(body, when, time, draft.number)
+def _names_a_body(lines: _Lines, index: int) -> bool:
+    """A heading that is only a body's name ("Økonomiudvalget") is not part of a decision."""
+    line = lines.text[index]
+    return lines.strong[index] and BODY_WORD.search(line.rstrip(" :")) is not None and len(line) <= 60
+
+
+def _prose_follows(lines: _Lines, index: int) -> bool:
+    """Whether a section-named line in an attachment list is followed by that section's text."""
+    for line in lines.text[index + 1:index + 6]:
+        if not line:
+            continue
+        if _section_kind(line) or ITEM_HEADING.match(line) or NUMBERED_HEADING.match(line):
+            return False
+        return len(line) > 60 or line.rstrip().endswith((".", ":")) or line[:3].lower() in ("at ", "- a")
+    return False
+
+
+def _finish(draft: _ItemDraft, meeting_id: str, when: str, time: str | None, body: str, source: str,
+            ordinal: int | None) -> Item:
+    number = ordinal if ordinal is not None else draft.number
+    common = dict(
+        id=item_id(body, when, time, draft.label or draft.number), meeting_id=meeting_id, date=when, body=body, number=number,
+        title=draft.title, case_number=draft.case_number, source=source,
+        label=draft.label if ordinal is not None else "", page=draft.page,
+    )
     if draft.closed:
-        return Item(
-            id=ident, meeting_id=meeting_id, date=when, body=body, number=draft.number,
-            title=draft.title, case_number=draft.case_number, closed=True, source=source,
-        )
+        return Item(closed=True, **common)
     texts: dict[str, list[str]] = {}
     earlier: list[EarlierDecision] = []
     whole: list[str] = [draft.title]
     for section in draft.sections:
         if section.kind == "earlier":
             rest, *content = section.lines
-            earlier.append(_earlier_decision(section.heading, rest, content))
+            decision = _earlier_decision(section.heading, rest, content)
             whole.extend([section.heading, *content])
+            if decision.date == when or (decision.date is None and _same_body(decision.body, body)):
+                # "Beslutning i Byrådet den 21-09-2016" in Byrådet's minutes of that day.
+                texts.setdefault("decision", []).extend(([""] if texts.get("decision") else []) + content)
+            else:
+                earlier.append(decision)
             continue
         if texts.get(section.kind):
             texts[section.kind].append("")
         texts.setdefault(section.kind, []).extend(section.lines)
         whole.extend([section.heading, *section.lines])
-    bilag = tuple(line for line in texts.get("bilag", []) if line)
     return Item(
-        id=ident, meeting_id=meeting_id, date=when, body=body, number=draft.number,
-        title=draft.title, case_number=draft.case_number, closed=False,
+        closed=False,
         resume=_join(texts.get("resume", [])),
         indstilling=_join(texts.get("indstilling", [])),
         decision=_join(texts.get("decision", [])),
@@ -299,38 +371,74 @@ def _finish(draft: _ItemDraft, meeting_id: str, when: str, time: str | None, bod
         supplerende=_join(texts.get("supplerende", [])),
         okonomi=_join(texts.get("okonomi", [])),
         afgoeres_af=_join(texts.get("afgoeres_af", [])),
-        bilag=bilag,
+        bilag=tuple(line for line in texts.get("bilag", []) if line),
         earlier=tuple(earlier),
         text=_join(whole),
-        source=source,
+        **common,
     )
 
 
-def parse_minutes(text: str, source: str = "", checksum: str = "") -> Meeting:
-    """The meeting in `text`, or DocumentError saying why there is none."""
+def _same_body(one: str, other: str) -> bool:
+    one, other = _normalise_body(one).lower(), _normalise_body(other).lower()
+    return bool(one) and (one == other or one.startswith(other) or other.startswith(one))
+
+
+def _truncation(drafts: list[_ItemDraft], lines: _Lines, first_item: int) -> str | None:
+    """Why the minutes look cut off, or None: the table of contents lists more items than
+    the document holds, or the last item stops in the middle of a sentence."""
+    expected = _toc_entries(lines.text[:first_item])
+    if expected > len(drafts):
+        return f"{len(drafts)} af {expected} punkter"
+    last = drafts[-1]
+    if last.closed or not last.sections:
+        return None
+    tail = [line for line in last.sections[-1].lines if line]
+    if tail and last.sections[-1].kind == "decision" and tail[-1][-1:].isalpha() and len(tail[-1]) > 40:
+        return f"punkt {last.label or last.number} slutter midt i en sætning"
+    return None
+
+
+def parse_minutes(text: str, source: str = "", checksum: str = "", fallback_date: date | None = None) -> Meeting:
+    """The meeting in `text`: its items by their structure, or the text by page or heading.
+
+    Raises DocumentError only for a text with nothing in it (empty) or with no date at all
+    and no `fallback_date` (no_meeting).
+    """
     if not text or not text.strip():
         raise DocumentError("empty", source)
     lines = _prepare_lines(text)
-    body, when, time, place, first_item = _header(lines)
+    scheme, starts = _item_starts(lines)
+    drafts = _drafts(lines, starts, scheme) if starts else []
+    first_item = starts[0] if starts else len(lines.text)
+    header = read_header(lines.text[:first_item] if drafts else lines.text[:80])
+    notes: list[str] = []
+    when = header.when
     if when is None:
-        raise DocumentError("no_meeting", source)
-    drafts = _drafts(lines[first_item:])
-    if not drafts:
-        raise DocumentError("no_items", source)
-    expected = _toc_entries(lines[:first_item])
-    if expected > len(drafts):
-        raise DocumentError("truncated", f"{source}: {len(drafts)} af {expected} punkter")
-    open_items = [draft for draft in drafts if not draft.closed]
-    last = drafts[-1]
-    if not last.closed and not any(s.kind == "decision" for s in last.sections) and all(
-        any(s.kind == "decision" for s in draft.sections) for draft in open_items[:-1]
-    ) and len(open_items) > 1:
-        raise DocumentError("truncated", f"{source}: punkt {last.number} mangler beslutning")
-    body = body or "Ukendt organ"
+        if fallback_date is None:
+            raise DocumentError("no_meeting", source)
+        when, notes = fallback_date, ["no_meeting_date"]
+    body = header.body or "Ukendt organ"
     iso = when.isoformat()
-    meeting_id = stable_id(body, iso, time or "")
-    items = tuple(_finish(draft, meeting_id, iso, time, body, source) for draft in drafts)
-    return Meeting(
-        id=meeting_id, body=body, date=iso, time=time, place=place,
-        source=source, checksum=checksum, items=items,
+    meeting_id = stable_id(body, iso, header.time or "")
+    meeting = Meeting(
+        id=meeting_id, body=body, date=iso, time=header.time, place=header.place,
+        source=source, checksum=checksum,
     )
+    if not drafts:
+        return text_only_meeting(meeting, lines.text, lines.strong, lines.page if lines.paged else None,
+                                 tuple(notes) + ("no_items",))
+    cut = _truncation(drafts, lines, first_item)
+    if cut:
+        notes.append(f"truncated:{cut}")
+    decimal = any(draft.label for draft in drafts)
+    items = tuple(
+        _finish(draft, meeting_id, iso, header.time, body, source, position if decimal else None)
+        for position, draft in enumerate(drafts, start=1)
+    )
+    return Meeting(**{**_meeting_fields(meeting), "items": items, "notes": tuple(notes)})
+
+
+def _meeting_fields(meeting: Meeting) -> dict:
+    return {name: getattr(meeting, name) for name in (
+        "id", "body", "date", "time", "place", "source", "checksum", "indexed_at", "mode", "notes",
+    )}

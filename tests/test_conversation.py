@@ -102,4 +102,5 @@ async def test_an_empty_index_says_so(tmp_path):
     build_index([tmp_path / "minutes"], tmp_path / "index.json")
     empty = Index.open(tmp_path / "index.json")
     reply = await Chat(Conversation(lambda: empty)).say("hændelseslog")
-    assert reply.startswith("Jeg fandt intet i referaterne")
+    # Not "Jeg fandt intet": that would say the subject was never treated.
+    assert reply.startswith("Indekset rummer endnu ingen referater")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -184,17 +185,32 @@ Lang tekst.
     ("", "empty"),
     ("   \n\n", "empty"),
     ("Punkt 1: Noget\n\nBeslutning\n\nJa.", "no_meeting"),
-    ("REFERAT Direktionen d. 01-02-2024\n\nIngen punkter her.", "no_items"),
 ])
-def test_documents_that_are_not_minutes(text, code):
+def test_documents_with_nothing_to_index_say_why(text, code):
     with pytest.raises(DocumentError) as error:
         parse_minutes(text, "x.txt")
     assert error.value.code == code
 
 
-def test_minutes_cut_off_in_the_middle_are_reported():
+def test_minutes_without_item_headings_are_read_as_text_not_dropped():
+    meeting = parse_minutes("REFERAT Direktionen d. 01-02-2024\n\nIngen punkter her.", "x.txt")
+    assert (meeting.mode, meeting.notes, meeting.date, meeting.body) == ("text", ("no_items",), "2024-02-01", "Direktionen")
+    assert "Ingen punkter her." in meeting.items[0].text
+
+
+def test_a_file_without_any_date_is_dated_by_the_fallback_and_says_so():
+    meeting = parse_minutes("Punkt 1: Noget\n\nBeslutning\n\nJa.", "x.txt", fallback_date=date(2024, 5, 1))
+    assert (meeting.date, meeting.notes, meeting.items[0].decision) == ("2024-05-01", ("no_meeting_date",), "Ja.")
+
+
+def test_minutes_cut_off_in_the_middle_are_reported_and_their_items_kept():
     text = SAMPLES[0].read_text(encoding="utf-8")
-    cut = text[: text.index("Punkt 4:")]
-    with pytest.raises(DocumentError) as error:
-        parse_minutes(cut, "cut.txt")
-    assert error.value.code == "truncated"
+    cut = parse_minutes(text[: text.index("Punkt 4:")], "cut.txt")
+    assert [note.split(":")[0] for note in cut.notes] == ["truncated"]
+    assert [i.number for i in cut.items] == [1, 2, 3]
+
+
+def test_a_last_item_without_a_decision_is_not_cut_off():
+    text = "Referat\nByrådet\nDato: 04.12.2012\n\n1. Budget\n\nSagsnr.: 12/345\n\nBeslutning\n\nGodkendt.\n\n"
+    meeting = parse_minutes(text + "2. Underskriftsark\n\nSagsnr.: 12/346\n\nSagsfremstilling\n\nUnderskrifter.")
+    assert meeting.notes == () and [i.title for i in meeting.items] == ["Budget", "Underskriftsark"]
