@@ -207,7 +207,7 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
     for row in old["items"]:
         old_items_by_meeting.setdefault(row["meeting_id"], []).append(row)
 
-    sources = find_files(paths)
+    sources = [path for path in find_files(paths) if not _belongs_to_store(path, store_path)]
     report = IndexReport(built_at=stamp)
     meetings: dict[str, dict] = {}
     items: dict[str, list[dict]] = {}
@@ -290,6 +290,15 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         postings_module.remove_stale(store_path, report.generation)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _belongs_to_store(path: Path, store_path: Path | None) -> bool:
+    """Whether `path` is the index's own file (store, lock, postings) in a minutes folder."""
+    if store_path is None or path.parent.resolve() != store_path.parent.resolve():
+        return False
+    return path.name.startswith(store_path.name) or (
+        path.name.startswith(store_path.stem + ".") and path.suffix == ".npz"
+    )
 
 
 def _item_time(row: dict, old_items: dict[str, dict], stamp: str) -> str:
