@@ -1,9 +1,12 @@
 """Adaptive Cards from the handlers' channel-neutral card data, for Teams (v1.5) and Webex (v1.3).
 
-The card shows the item's title, date, journal number and decision, earlier decisions
-under it, and one "Se også" button per related item. A button submits
-`{"question": ...}`; both channels bring that back as a question for the conversation.
-Nothing here uses an element newer than 1.3, so one builder serves both versions.
+An answer card shows the lead (yes/no, when), the item's title, date, body and journal
+number, the decision, the Indstilling it approved, earlier decisions, one "Se også"
+button per related item and a button to the minutes. A list card (a meeting's items, a
+case's treatments, the meetings of a day) shows one line per entry with an "Åbn" button
+beside each. A button submits `{"question": ...}`; both channels bring that back as a
+question for the conversation. Nothing here uses an element newer than 1.3, so one
+builder serves both versions.
 
 TextBlocks and FactSet values render a markdown subset, so every text in them passes
 `handlers.markup.markdown` (in `text_block` and `fact`): a date such as "8. april 2026"
@@ -21,31 +24,65 @@ CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BUTTONS = 4
 MAX_BUTTON_TITLE = 60
+# A list card's entries: enough for any meeting's agenda, few enough for a card's size.
+MAX_ENTRIES = 40
 
 
 def answer_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
-    """The Adaptive Card for one answer (see `handlers.answer.card_data`)."""
+    """The Adaptive Card for one answer (see `handlers.answer.card_data`), or for a list
+    when the data is one (`kind` "list", see `handlers.listing`)."""
+    if data.get("kind") == "list":
+        return list_card(data, version)
     facts = [fact(texts.CARD_DATE, data["date"])]
     if data.get("body"):
         facts.append(fact(texts.CARD_BODY, data["body"]))
     if data.get("case_number"):
         facts.append(fact(texts.CARD_CASE, data["case_number"]))
-    body: list[dict[str, Any]] = [
+    body: list[dict[str, Any]] = []
+    if data.get("lead"):
+        body.append(text_block(data["lead"], weight="Bolder"))
+    body += [
         text_block(data["title"], weight="Bolder", size="Medium"),
         {"type": "FactSet", "facts": facts},
         text_block(data["decision"], **({"isSubtle": True} if data.get("closed") else {})),
     ]
+    if data.get("proposal"):
+        body.append(text_block(texts.PROPOSAL_HEADING, weight="Bolder", spacing="Medium"))
+        body += [text_block(f"• {part}", spacing="Small") for part in data["proposal"]]
     if data.get("history"):
         body.append(text_block(texts.HISTORY_HEADING, weight="Bolder", spacing="Medium"))
         body += [text_block(line, isSubtle=True, size="Small") for line in data["history"]]
     card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": version, "body": body}
+    actions: list[dict[str, Any]] = []
     related = data.get("see_also", [])[:MAX_BUTTONS]
     if related:
         body.append(text_block(texts.SEE_ALSO, weight="Bolder", spacing="Medium"))
-        card["actions"] = [
-            {"type": "Action.Submit", "title": _short(entry["label"]), "data": {"question": entry["question"]}}
-            for entry in related
-        ]
+        actions += [{"type": "Action.Submit", "title": _label(entry), "data": {"question": entry["question"]}}
+                    for entry in related]
+    if data.get("url"):
+        actions.append(open_url(data["url"]))
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def list_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
+    """One line per entry, each with a button that opens it (see `handlers.listing`)."""
+    body: list[dict[str, Any]] = [text_block(data["heading"], weight="Bolder", size="Medium")]
+    button = _short(data.get("open_label") or texts.OPEN_ITEM_BUTTON)
+    for entry in data.get("entries", [])[:MAX_ENTRIES]:
+        lines = [text_block(entry["title"], weight="Bolder", spacing="None")]
+        if entry.get("decision"):
+            lines.append(text_block(entry["decision"], isSubtle=True, spacing="None", size="Small"))
+        columns: list[dict[str, Any]] = [{"type": "Column", "width": "stretch", "items": lines}]
+        if entry.get("question"):
+            columns.append({"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [
+                {"type": "ActionSet", "actions": [
+                    {"type": "Action.Submit", "title": button, "data": {"question": entry["question"]}}]}]})
+        body.append({"type": "ColumnSet", "columns": columns, "spacing": "Small", "separator": True})
+    card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": version, "body": body}
+    if data.get("url"):
+        card["actions"] = [open_url(data["url"])]
     return card
 
 
@@ -59,17 +96,37 @@ def fact(title: str, value: str) -> dict[str, str]:
     return {"title": markup.markdown(title), "value": markup.markdown(value)}
 
 
+def open_url(url: str) -> dict[str, str]:
+    """The button to the minutes; `url` is an http(s) address (`knowledge.links`)."""
+    return {"type": "Action.OpenUrl", "title": texts.SOURCE_BUTTON, "url": url}
+
+
 def attachment(card: dict[str, Any]) -> dict[str, Any]:
     return {"contentType": CONTENT_TYPE, "content": card}
 
 
 def submitted_question(value: Any) -> str | None:
-    """The question a pressed "Se også" button carries, from a card submit's data."""
+    """The question a pressed button carries, from a card submit's data."""
     if isinstance(value, dict):
         question = value.get("question")
         if isinstance(question, str) and question.strip():
             return question.strip()
     return None
+
+
+def _label(entry: dict[str, Any]) -> str:
+    """A button's label within MAX_BUTTON_TITLE: the title is shortened, never the date and
+    body after it, which tell two items of the same title apart."""
+    title, when = entry.get("title"), entry.get("when")
+    if not title or not when:
+        return _short(entry["label"])
+    title, when = " ".join(markup.clean(title).split()), " ".join(markup.clean(when).split())
+    room = MAX_BUTTON_TITLE - len(when) - 2
+    if room < 12:
+        return _short(entry["label"])
+    if len(title) > room:
+        title = title[: room - 1].rstrip() + "…"
+    return f"{title}, {when}"
 
 
 def _short(text: str) -> str:

@@ -28,6 +28,7 @@ from knowledge import open_index
 from knowledge.errors import IndexUnavailable, IndexingFailed
 from knowledge.index import Index
 from knowledge.indexer import build_index
+from knowledge.links import Links
 
 log = logging.getLogger("beslutningsbot")
 
@@ -85,7 +86,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not index.items:
         print(texts.INDEX_EMPTY)
         return 0
-    print(answer_reply(index.lookup(question, limit=args.limit)).text)
+    links = Links(index.meetings, settings.minutes_url)
+    print(answer_reply(index.lookup(question, limit=args.limit), link=links.for_hit).text)
     return 0
 
 

@@ -45,6 +45,7 @@ def console_conversation(settings: Settings) -> Conversation:
         live.get, state=state, admins=(*settings.admins, CONSOLE_USER),
         reindexer=Reindexer(settings.sources, live, state, utc_now),
         outbox=PrintingOutbox(), digests=Digests(live.get, state, None, utc_now),
+        minutes_url=settings.minutes_url,
     )
 
 

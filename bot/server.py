@@ -58,7 +58,7 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     reindexer = Reindexer(settings.sources, live, state, clock, reader=reader)
     conversation = conversation or Conversation(
         live.get, state=state, admins=settings.admins, reindexer=reindexer,
-        outbox=outbox, clock=clock, digests=digests)
+        outbox=outbox, clock=clock, digests=digests, minutes_url=settings.minutes_url)
     app[SETTINGS] = settings
     app[LIVE] = live
     app[STATE] = state

@@ -15,6 +15,7 @@ from typing import Mapping
 from dotenv import dotenv_values
 
 from handlers.schedule import ScheduleError, WeeklySchedule
+from knowledge.links import is_web_url
 from knowledge.paths import SAMPLES_DIR, default_data_dir
 
 
@@ -39,6 +40,7 @@ class Settings:
     port: int = _setting("BESLUTNINGSBOT_PORT", 3978, "Port the server listens on.")
     data_dir: Path = _setting("BESLUTNINGSBOT_DATA_DIR", None, "Folder for the index and the bot's state (default: ~/.local/share/beslutningsbot).")
     minutes_dir: Path | None = _setting("BESLUTNINGSBOT_MINUTES_DIR", None, "Folder of minutes to index (PDF, DOCX, HTML, TXT, MD). Default: the bundled sample minutes.")
+    minutes_url: str = _setting("BESLUTNINGSBOT_MINUTES_URL", "", "Web address where the minutes files are published; answers link to <address>/<file name> (#page=N for PDFs). Empty: no link for files.")
     admins: tuple[str, ...] = _setting("BESLUTNINGSBOT_ADMINS", (), "Comma-separated admin ids: Teams AAD object ids, Webex person ids or e-mail addresses.")
     digest: str = _setting("BESLUTNINGSBOT_DIGEST", "mon 08:00", "When the weekly digest goes out (Europe/Copenhagen), or 'off'.")
     log_level: str = _setting("BESLUTNINGSBOT_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
@@ -118,6 +120,8 @@ class Settings:
             raise SettingsError(f"BESLUTNINGSBOT_PORT must be between 1 and 65535, not {self.port}.")
         if self.minutes_dir is not None and not self.minutes_dir.is_dir():
             raise SettingsError(f"BESLUTNINGSBOT_MINUTES_DIR is not a folder: {self.minutes_dir}")
+        if self.minutes_url and not is_web_url(self.minutes_url):
+            raise SettingsError(f"BESLUTNINGSBOT_MINUTES_URL must be an http(s) address, not {self.minutes_url!r}.")
         try:
             self.digest_schedule
         except ScheduleError as error:

@@ -1,21 +1,42 @@
 """Turning a search result into the reply a person reads: text, markdown and card data.
 
-The decision is quoted as written, lists and line breaks kept. A closed item shows its
-title and date and that it is closed, nothing more: this module reads a closed hit's
-title and date only, and `knowledge.search.make_hit` has already emptied the rest.
+A reply to a decision question reads on its own: who decided what, when, on which case,
+and what it means. A short decision ("Indstillingerne godkendt.") comes with the points
+of the Indstilling it approved; a yes/no question ("blev X godkendt?") is answered yes or
+no first, from what the decision says, or plainly neither; "hvornår blev X godkendt?"
+names the meeting that approved X, or says the minutes show it treated but not approved.
+Every answer links to the minutes when there is somewhere to link.
+
+A closed item shows its title and date and that it is closed, nothing more: this module
+reads a closed hit's title and date only, and `knowledge.search.make_hit` has already
+emptied the rest.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from handlers import markup, texts
+from handlers.compose import Composer
 from handlers.fit import cut, fit_reply, utf8_size
 from handlers.messages import Reply
+from knowledge import outcome
+from knowledge.bodies import display_name
 from knowledge.dates import danish
 from knowledge.search import Hit, Result
+from knowledge.text import terms
 
 SEE_ALSO_COUNT = 4
+# Earlier treatment shown under an answer; older ones are in the case listing.
+HISTORY_SHOWN = 3
 # A title longer than this is not a title but a parsing accident; it is cut, not shown whole.
 TITLE_LIMIT = 300
+LinkFor = Callable[[Hit], "str | None"]
+
+
+def body_of(hit: Hit) -> str:
+    """The body as people say it ("Byrådet" for "Byråd 2022-2025")."""
+    return display_name(hit.body) if hit.body else texts.SOME_BODY
 
 
 def item_title(hit: Hit) -> str:
@@ -25,23 +46,12 @@ def item_title(hit: Hit) -> str:
     return texts.ITEM_LINE.format(number=hit.number, title=title)
 
 
-def see_also_label(hit: Hit) -> str:
-    return f"{danish(hit.date)}, {item_title(hit)}"
-
-
-def see_also_question(hit: Hit) -> str:
-    """The question a "Se også" button asks: the item's meeting day and title."""
-    if hit.closed or not hit.title:
-        return f"referat fra {hit.body.lower()} {danish(hit.date)}"
-    return f"{hit.title} {danish(hit.date)}"
-
-
 def shorten(text: str, limit: int, hit: Hit) -> str:
     """`text` in at most `limit` characters, cut with "…" and the meeting and item named."""
     return cut(text, limit, texts.SHORTENED.format(date=danish(hit.date), number=hit.number))
 
 
-def _history_lines(hit: Hit, limit: int = 3000) -> list[str]:
+def history_lines(hit: Hit, limit: int = 3000) -> list[str]:
     """Earlier decisions on the case, one line each, each cut to `limit` characters with the
     meeting where it stands in full."""
     lines = []
@@ -50,113 +60,249 @@ def _history_lines(hit: Hit, limit: int = 3000) -> list[str]:
         item = texts.HISTORY_ITEM.format(item=entry["item"]) if entry.get("item") else ""
         note = texts.HISTORY_SHORTENED.format(date=when, item=item)
         body_text = cut(" ".join(entry.get("text", "").split()), max(limit, 80), note)
-        lines.append(texts.HISTORY_LINE.format(body=entry.get("body", ""), date=when, item=item, text=body_text))
+        body = display_name(entry.get("body", "")) if entry.get("body") else ""
+        lines.append(texts.HISTORY_LINE.format(body=body, date=when, item=item, text=body_text))
     return lines
 
 
-def answer_reply(result: Result, decision_limit: int = 3000, max_bytes: int | None = None) -> Reply:
+# --- "Se også" -------------------------------------------------------------------------------
+
+
+def _distinct_title(hit: Hit, shared: set[str]) -> str:
+    """The part of a title that tells it apart: "Handleplan for digitalisering -
+    Projektportefølje" is "Projektportefølje (Handleplan for digitalisering)" when another
+    shown item also starts with "Handleplan for digitalisering"."""
+    if hit.closed:
+        return texts.CLOSED_TITLE.format(title=hit.title) if hit.title else texts.CLOSED_EMPTY_TITLE
+    head, sep, tail = hit.title.partition(" - ")
+    if sep and tail and head.lower() in shared:
+        return f"{tail} ({head})"
+    return hit.title
+
+
+def see_also(hits: list[Hit], best: Hit, include_closed: bool = False) -> list[dict]:
+    """The related items to offer, the part that tells them apart first: title, then date,
+    and the body when the items come from more than one body. Closed items only when the
+    question asks for them."""
+    chosen = [hit for hit in hits if hit.id != best.id and (include_closed or not hit.closed)][:SEE_ALSO_COUNT]
+    heads = [hit.title.partition(" - ")[0].lower() for hit in [best, *chosen] if " - " in hit.title]
+    shared = {head for head in heads if heads.count(head) > 1}
+    several_bodies = len({hit.body for hit in [best, *chosen]}) > 1
+    entries = []
+    for hit in chosen:
+        title = _distinct_title(hit, shared)
+        when = danish(hit.date)
+        if several_bodies:
+            when = f"{when}, {body_of(hit)}"
+        entries.append({"title": title, "when": when, "label": f"{title}, {when}",
+                        "question": see_also_question(hit)})
+    return entries
+
+
+def see_also_label(hit: Hit) -> str:
+    return f"{hit.title or item_title(hit)}, {danish(hit.date)}"
+
+
+def see_also_question(hit: Hit) -> str:
+    """The question a "Se også" button asks: the item's meeting day and title."""
+    if hit.closed or not hit.title:
+        return f"referat fra {body_of(hit).lower()} {danish(hit.date)}"
+    return f"{hit.title} {danish(hit.date)}"
+
+
+# --- the reply ---------------------------------------------------------------------------------
+
+
+def answer_reply(result: Result, decision_limit: int = 3000, max_bytes: int | None = None,
+                 link: LinkFor | None = None) -> Reply:
     """The reply for any shape of result. It can render itself shorter (`Reply.refit`) for a
     channel whose limit it does not fit; with `max_bytes` its markdown is fitted to that many
     UTF-8 bytes here already."""
-    reply = _render(result, decision_limit)
-    reply.refit = lambda budget: _render(result, min(budget, decision_limit))
+    reply = _render(result, decision_limit, link)
+    reply.refit = lambda budget: _render(result, min(budget, decision_limit), link)
     if max_bytes:
         reply = fit_reply(reply, lambda part: utf8_size(part.markdown) <= max_bytes)
     return reply
 
 
-def _render(result: Result, decision_limit: int) -> Reply:
+def _render(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
+    from handlers import listing
+
     if result.kind == "case":
-        reply = _case_reply(result, decision_limit)
+        reply = listing.case_reply(result, decision_limit, link)
     elif result.kind == "meeting":
-        reply = _meeting_reply(result, decision_limit)
+        reply = listing.meeting_reply(result, decision_limit, link)
     elif result.kind in ("none", "empty"):
         reply = none_reply(result)
     else:
-        reply = _answer(result, decision_limit)
+        reply = _answer(result, decision_limit, link)
     # The plain text goes to the console and into Teams' notifications and card fallback.
     reply.text = markup.clean(reply.text)
     return reply
 
 
-def _answer(result: Result, decision_limit: int) -> Reply:
-    best, others = result.hits[0], result.hits[1:1 + SEE_ALSO_COUNT]
-    text_lines, md_lines = [], []
-    if result.question.when and not best.closed:
-        sentence = texts.WHEN_ANSWER.format(body=best.body, date=danish(best.date))
-        text_lines += [sentence, ""]
-        md_lines += [markup.markdown(sentence), ""]
+def _answer(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
+    question = result.question
+    best, lead = result.hits[0], []
+    if outcome.asks_when_approved(question.raw):
+        best, lead = when_approved(result)
+    elif not best.closed and outcome.asked_outcome(question.raw):
+        lead = [yes_no_lead(best, outcome.asked_outcome(question.raw))]
+    elif question.when and not best.closed:
+        lead = [texts.WHEN_ANSWER.format(body=body_of(best), date=danish(best.date))]
+    include_closed = "lukket" in question.raw.lower()
+    reply = item_reply(best, decision_limit, link, lead=lead, related=see_also(result.hits, best, include_closed))
+    if not best.closed:
+        # What a follow-up ("og hvad koster det?") will be about.
+        reply.card["item_id"] = best.id
+        reply.card["meeting_id"] = best.item.get("meeting_id")
+    return reply
+
+
+def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = None,
+               lead: list[str] | None = None, related: list[dict] | None = None) -> Reply:
+    """One item as a reply that reads on its own: lead, title, who and when, the case,
+    the decision, what it approved, earlier treatment, a link and related items."""
+    out = Composer()
+    for sentence in lead or ():
+        out.line(sentence)
+    if lead:
+        out.blank()
+    url = link(best) if link else None
     if best.closed:
         heading = f"{danish(best.date)}: {item_title(best)}"
-        text_lines += [heading, texts.CLOSED_NOTE]
-        md_lines += [f"**{markup.markdown(heading)}**", "", texts.CLOSED_NOTE]
+        out.line(heading, bold=True)
+        out.line(texts.CLOSED_NOTE)
     else:
-        decided = texts.DECIDED.format(body=best.body, date=danish(best.date))
-        title = item_title(best)
+        decided = texts.DECIDED.format(body=body_of(best), date=danish(best.date))
         case = texts.CASE_LINE.format(case=best.case_number) if best.case_number else ""
+        out.raw(f"{decided}, {item_title(best)}", f"**{markup.markdown(item_title(best))}**")
+        if case:
+            out.raw(case, markup.markdown(f"{decided} · {case}"))
+        else:
+            out.markdown.append(markup.markdown(decided))
+        out.blank()
         decision = shorten(best.decision or texts.NO_DECISION, decision_limit, best)
-        text_lines += [f"{decided}, {title}", *([case] if case else []), "", decision]
-        md_lines += [
-            f"**{markup.markdown(title)}**",
-            markup.markdown(decided + (f" · {case}" if case else "")),
-            "",
-            *[f"> {line}" if line else ">" for line in markup.markdown(decision).split("\n")],
-        ]
-        history = _history_lines(best, decision_limit // 3)
+        out.quote(decision)
+        proposal = proposal_of(best)
+        if proposal:
+            out.blank()
+            out.bullets(proposal, texts.PROPOSAL_HEADING)
+        history = history_lines(best, decision_limit // 3)[-HISTORY_SHOWN:]
         if history:
-            text_lines += ["", texts.HISTORY_HEADING + ":", *[f"- {line}" for line in history]]
-            md_lines += ["", f"**{texts.HISTORY_HEADING}**", *[f"- {markup.markdown(line)}" for line in history]]
-    if others:
-        text_lines += ["", texts.SEE_ALSO + ":", *[f"- {see_also_label(hit)}" for hit in others]]
-        md_lines += ["", f"**{texts.SEE_ALSO}**", *[f"- {markup.markdown(see_also_label(hit))}" for hit in others]]
-    return Reply("\n".join(text_lines), "\n".join(md_lines), card_data(best, others, decision_limit))
+            out.blank()
+            out.bullets(history, texts.HISTORY_HEADING)
+    out.blank()
+    out.link(texts.SOURCE_LINK, url)
+    if related:
+        out.blank()
+        out.bullets([entry["label"] for entry in related], texts.SEE_ALSO)
+    text, markdown = out.done()
+    return Reply(text, markdown, card_data(best, related or [], decision_limit, lead=lead, url=url))
 
 
-def card_data(best: Hit, others: list[Hit], decision_limit: int = 3000) -> dict:
+def proposal_of(hit: Hit) -> list[str]:
+    """The Indstilling's points when the decision leans on them to say what was decided."""
+    decision = hit.decision or ""
+    indstilling = hit.item.get("indstilling", "")
+    if not indstilling or not outcome.refers_to_proposal(decision):
+        return []
+    return outcome.proposal_parts(indstilling, decision)
+
+
+def card_data(best: Hit, related: list[dict], decision_limit: int = 3000, lead: list[str] | None = None,
+              url: str | None = None) -> dict:
     """Channel-neutral card content; the channels render it as Adaptive Cards."""
     return {
         "kind": "answer",
+        "lead": " ".join(lead or ()),
         "title": item_title(best),
         "date": danish(best.date),
-        "body": best.body,
+        "body": body_of(best),
         "case_number": best.case_number,
         "closed": best.closed,
         "decision": texts.CLOSED_NOTE if best.closed else shorten(best.decision or texts.NO_DECISION, decision_limit, best),
-        "history": [] if best.closed else _history_lines(best, decision_limit // 3),
-        "see_also": [{"label": see_also_label(hit), "question": see_also_question(hit)} for hit in others],
+        "proposal": [] if best.closed else proposal_of(best),
+        "history": [] if best.closed else history_lines(best, decision_limit // 3)[-HISTORY_SHOWN:],
+        "url": url,
+        "see_also": related,
     }
 
 
-def _case_reply(result: Result, decision_limit: int = 3000) -> Reply:
-    first = result.hits[0]
-    case = first.case_number or (result.question.case_numbers[0] if result.question.case_numbers else "")
-    heading = texts.CASE_HEADING.format(case=case, times=texts.counted(len(result.hits), texts.TIMES))
-    text_lines, md_lines = [heading], [f"**{markup.markdown(heading)}**"]
-    for hit in result.hits:
-        line = f"{danish(hit.date)}, {item_title(hit)}"
-        decision = "" if hit.closed else _one_line(hit, decision_limit // 4)
-        text_lines.append(f"- {line}" + (f": {decision}" if decision else ""))
-        md_lines.append(f"- **{markup.markdown(line)}**" + (f": {markup.markdown(decision)}" if decision else ""))
-    return Reply("\n".join(text_lines), "\n".join(md_lines))
+# --- yes, no, and when -------------------------------------------------------------------------
 
 
-def _meeting_reply(result: Result, decision_limit: int = 3000) -> Reply:
-    first = result.hits[0]
-    meeting = result.meeting or {}
-    details = ""
-    if meeting.get("time") and meeting.get("place"):
-        details = texts.MEETING_DETAILS.format(time=meeting["time"], place=meeting["place"])
-    heading = texts.MEETING_HEADING.format(body=first.body, date=danish(first.date), details=details)
-    text_lines, md_lines = [heading], [f"**{markup.markdown(heading)}**"]
-    for hit in result.hits:
-        decision = "" if hit.closed else _one_line(hit, decision_limit // 4)
-        text_lines.append(f"- {item_title(hit)}" + (f": {decision}" if decision else ""))
-        md_lines.append(f"- **{markup.markdown(item_title(hit))}**" + (f": {markup.markdown(decision)}" if decision else ""))
-    return Reply("\n".join(text_lines), "\n".join(md_lines))
+def yes_no_lead(hit: Hit, asked: str) -> str:
+    """The first line of an answer to "blev X godkendt?": yes, no, or plainly neither."""
+    found = outcome.classify(hit.decision or "")
+    fields = {"body": body_of(hit), "date": danish(hit.date)}
+    yes = outcome.answers_yes(asked, found)
+    if found.kind == outcome.WITHDRAWN:
+        return texts.NO_WITHDRAWN.format(**fields)
+    if found.kind == outcome.POSTPONED:
+        return texts.NOT_YET.format(**fields)
+    if found.kind == outcome.NOTED:
+        return texts.ONLY_NOTED.format(**fields)
+    if yes is None:
+        return texts.NEITHER_YES_NO.format(**fields)
+    verb = texts.OUTCOME_VERBS[found.kind]
+    sentence = (texts.YES if yes else texts.NO).format(verb=verb, **fields)
+    decided_by = " ".join(hit.item.get("afgoeres_af", "").split()).rstrip(".")
+    if found.kind == outcome.RECOMMENDED and decided_by:
+        sentence += " " + texts.DECIDED_BY.format(who=decided_by)
+    return sentence
 
 
-def _one_line(hit: Hit, limit: int) -> str:
-    return shorten(" ".join((hit.decision or texts.NO_DECISION).split()), max(limit, 80), hit)
+def same_subject(topic: str, title: str) -> bool:
+    """Whether a title names exactly what the question names ("handleplanen for
+    digitalisering" is "Handleplan for digitalisering", not "... - Strategiske spor")."""
+    wanted = set(terms(topic))
+    return bool(wanted) and wanted == set(terms(title))
+
+
+def when_approved(result: Result) -> tuple[Hit, list[str]]:
+    """The item to show for "hvornår blev X godkendt?" and the sentence that answers it."""
+    topic = result.question.topic
+    open_hits = [hit for hit in result.hits if not hit.closed]
+    if not open_hits:
+        return result.hits[0], []
+    named = [hit for hit in open_hits if same_subject(topic, hit.title)]
+    if named:
+        pool = named
+    else:
+        top = open_hits[0]
+        pool = [hit for hit in open_hits if top.case_number and hit.case_number == top.case_number] or [top]
+    for hit in pool:
+        found = outcome.classify(hit.decision or "")
+        if found.kind in (outcome.APPROVED, outcome.RECOMMENDED):
+            verb = texts.PAST_PARTICIPLES[texts.OUTCOME_VERBS[found.kind]]
+            return hit, [texts.APPROVED_AT.format(verb_past=verb, body=body_of(hit), date=danish(hit.date),
+                                                  number=hit.number)]
+    for hit in pool:
+        for entry in hit.item.get("earlier", ()):
+            found = outcome.classify(entry.get("text", ""))
+            if found.kind in (outcome.APPROVED, outcome.RECOMMENDED) and entry.get("date"):
+                body = display_name(entry.get("body", "")) or body_of(hit)
+                verb = texts.PAST_PARTICIPLES[texts.OUTCOME_VERBS[found.kind]]
+                return hit, [texts.APPROVED_AT_EARLIER.format(verb_past=verb, body=body, date=danish(entry["date"]))]
+    treated = []
+    for hit in sorted(pool, key=lambda h: h.date):
+        for entry in hit.item.get("earlier", ()):
+            if entry.get("date"):
+                kind = outcome.classify(entry.get("text", "")).kind
+                body = display_name(entry.get("body", "")) or body_of(hit)
+                treated.append((entry["date"], texts.TREATED_AS.format(
+                    date=danish(entry["date"]), body=body, what=texts.OUTCOME_WORDS[kind])))
+        kind = outcome.classify(hit.decision or "").kind
+        treated.append((hit.date, texts.TREATED_AS.format(date=danish(hit.date), body=body_of(hit),
+                                                          what=texts.OUTCOME_WORDS[kind])))
+    treated = [line for _, line in sorted(dict(treated).items())]
+    best = max(pool, key=lambda h: h.date)
+    sentence = texts.NOT_APPROVED.format(topic=markup.plain(topic), treated=texts.join_and(treated))
+    return best, [sentence]
+
+
+# --- nothing found ---------------------------------------------------------------------------
 
 
 def _period(result: Result) -> str:
@@ -181,20 +327,23 @@ def none_reply(result: Result) -> Reply:
         return Reply(texts.NONE_CASE.format(case=markup.plain(case)), texts.NONE_CASE.format(case=markup.markdown_line(case)))
     if question.meeting or not question.topic.strip():
         sentence = texts.NONE_MEETING.format(period=_period(result))
-        lines, md_lines = [sentence], [markup.markdown(sentence)]
+        lines = [sentence]
         if result.suggestions:
-            lines += ["", texts.NEAREST_MEETINGS, *[f"- {danish(hit.date)}" for hit in result.suggestions]]
-            md_lines += ["", texts.NEAREST_MEETINGS, *[f"- {markup.markdown(danish(hit.date))}" for hit in result.suggestions]]
-        return Reply("\n".join(lines), "\n".join(md_lines))
+            lines += ["", texts.NEAREST_MEETINGS,
+                      *[f"- {danish(hit.date)}, {body_of(hit)}" for hit in result.suggestions]]
+        return Reply("\n".join(lines), markup.markdown("\n".join(lines)))
     topic = question.topic
     period = _period(result)
     template = texts.NONE_IN_PERIOD if period else texts.NONE_FOUND
-    text_lines = [template.format(topic=markup.plain(topic), period=period)]
-    md_lines = [template.format(topic=markup.markdown_line(topic), period=markup.markdown(period))]
+    out = Composer()
+    out.raw(template.format(topic=markup.plain(topic), period=period),
+            template.format(topic=markup.markdown_line(topic), period=markup.markdown(period)))
     if result.suggestions:
-        text_lines += ["", texts.CLOSEST, *[f"- {see_also_label(hit)}" for hit in result.suggestions]]
-        md_lines += ["", texts.CLOSEST, *[f"- {markup.markdown(see_also_label(hit))}" for hit in result.suggestions]]
+        out.blank()
+        out.line(texts.CLOSEST)
+        out.bullets([see_also_label(hit) for hit in result.suggestions])
     # Nothing near enough is not the end of the conversation: say how else to ask.
-    text_lines += ["", texts.ASK_HINT]
-    md_lines += ["", texts.ASK_HINT]
-    return Reply("\n".join(text_lines), "\n".join(md_lines))
+    out.blank()
+    out.line(texts.ASK_HINT)
+    text, markdown = out.done()
+    return Reply(text, markdown)

@@ -19,11 +19,14 @@ from rapidfuzz import fuzz, process
 from handlers import texts
 from handlers.answer import answer_reply
 from handlers.clock import Clock, utc_now
+from handlers.followup import FocusMemory, answer_follow_up, open_item, open_meeting
 from handlers.messages import Incoming, Outbox, Reply
 from handlers.report import index_unavailable
 from handlers.status import status_reply
 from knowledge.errors import IndexUnavailable
 from knowledge.index import Index
+from knowledge.links import Links
+from knowledge.search import Hit
 from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ COMMANDS: dict[str, Command] = {
     "genindekser": Command("reindex", admin=True),
     "reindex": Command("reindex", admin=True),
     "status": Command("status", admin=True),
+    # The buttons of a meeting or pick list: "vis punkt 3 møde <id>", "vis møde <id>".
+    "vis": Command("open", takes_text=True),
 }
 
 
@@ -60,7 +65,8 @@ class Conversation:
 
     def __init__(self, index: IndexSource, *, state: StateStore | None = None,
                  admins: frozenset[str] | tuple[str, ...] = (), reindexer=None,
-                 outbox: Outbox | None = None, clock: Clock = utc_now, digests=None) -> None:
+                 outbox: Outbox | None = None, clock: Clock = utc_now, digests=None,
+                 minutes_url: str = "") -> None:
         self.index = index
         self.digests = digests
         self.digest_task: asyncio.Task | None = None
@@ -69,6 +75,8 @@ class Conversation:
         self.reindexer = reindexer
         self.outbox = outbox
         self.clock = clock
+        self.minutes_url = minutes_url
+        self.focus = FocusMemory()
 
     async def handle(self, message: Incoming) -> Reply:
         text = " ".join(message.text.split())
@@ -85,10 +93,10 @@ class Conversation:
             suggestion = _suggest(word, rest)
             if suggestion:
                 return Reply(texts.UNKNOWN_COMMAND.format(suggestion=suggestion))
-            return await self.ask(text)
+            return await self.ask(text, message)
         if rest and not command.takes_text:
             # "status på hændelseslog" or "hjælp til flygtninge" is a question, not a command.
-            return await self.ask(text)
+            return await self.ask(text, message)
         try:
             if command.admin:
                 refusal = await self._allowed(message, word)
@@ -187,22 +195,68 @@ class Conversation:
         await self._audit(message, "status", texts.RESULT_OK)
         return reply
 
+    async def open(self, message: Incoming, rest: str) -> Reply:
+        """A list's button: "vis punkt 3 møde <id>" or "vis møde <id>"; anything else after
+        "vis" is a question."""
+        wanted = _open_request(rest)
+        if wanted is None:
+            return await self.ask(f"vis {rest}".strip(), message)
+        number, meeting_id = wanted
+        try:
+            index = self.index()
+        except IndexUnavailable as error:
+            return Reply(index_unavailable(error))
+        link = self._link(index)
+        if number is None:
+            reply = await asyncio.to_thread(open_meeting, index, meeting_id, link)
+        else:
+            reply = await asyncio.to_thread(open_item, index, meeting_id, number, link)
+        if reply is None:
+            return Reply(texts.NOT_A_MEETING)
+        self.focus.remember(message.conversation_id, reply.card, self.clock())
+        return reply
+
     # --- questions -----------------------------------------------------------------------
 
-    async def ask(self, question: str) -> Reply:
-        """The answer to a question; each channel fits it to its own limits when it sends
-        (`handlers.fit`)."""
+    def _link(self, index: Index) -> Callable[[Hit], str | None]:
+        links = Links(index.meetings, self.minutes_url)
+        return links.for_hit
+
+    async def ask(self, question: str, message: Incoming | None = None) -> Reply:
+        """The answer to a question; a short follow-up on what this conversation was just
+        shown is answered from that item. Each channel fits the reply to its own limits when
+        it sends (`handlers.fit`)."""
+        conversation = message.conversation_id if message is not None else None
         try:
             index = self.index()
             if not index.items:
                 return Reply(texts.INDEX_EMPTY)
-            result = await asyncio.to_thread(index.lookup, question)
+            link = self._link(index)
+            focus = self.focus.get(conversation, self.clock()) if conversation else None
+            reply = None
+            if focus is not None:
+                reply = await asyncio.to_thread(answer_follow_up, index, focus, question, link)
+            if reply is None:
+                result = await asyncio.to_thread(index.lookup, question)
+                reply = answer_reply(result, link=link)
         except IndexUnavailable as error:
             return Reply(index_unavailable(error))
         except Exception:
             log.exception("question failed")
             return Reply(texts.SORRY)
-        return answer_reply(result)
+        if conversation:
+            self.focus.remember(conversation, reply.card, self.clock())
+        return reply
+
+
+def _open_request(rest: str) -> tuple[int | None, str] | None:
+    """(item number or None, meeting id) from "punkt 3 møde <id>" or "møde <id>"."""
+    words = rest.split()
+    if len(words) == 4 and words[0].lower() == "punkt" and words[1].isdigit() and words[2].lower() == texts.MEETING_WORD:
+        return int(words[1]), words[3]
+    if len(words) == 2 and words[0].lower() == texts.MEETING_WORD:
+        return None, words[1]
+    return None
 
 
 def _suggest(word: str, rest: str) -> str | None:

@@ -17,11 +17,61 @@ HISTORY_HEADING = "Tidligere behandling"
 HISTORY_LINE = "{body}, {date}{item}: {text}"
 HISTORY_ITEM = ", punkt {item}"
 SEE_ALSO = "Se også"
+SOME_BODY = "Mødet"
 WHEN_ANSWER = "Det blev behandlet på {body}s møde {date}."
+PROPOSAL_HEADING = "Indstillingen"
+SOURCE_LINK = "Referatet"
+SOURCE_BUTTON = "Åbn referatet"
+
+# Yes/no questions ("blev X godkendt?"), answered from what the decision says.
+OUTCOME_VERBS = {"approved": "godkendte", "recommended": "anbefalede", "rejected": "afviste"}
+YES = "Ja. {body} {verb} det {date}."
+NO = "Nej. {body} {verb} det {date}."
+DECIDED_BY = "Sagen afgøres af {who}."
+NOT_YET = "Nej, ikke endnu. {body} hverken godkendte eller afviste det {date}, men udsatte det eller sendte det videre:"
+ONLY_NOTED = "Hverken ja eller nej. {body} tog det til efterretning {date} uden at godkende eller afvise det."
+NEITHER_YES_NO = "Hverken ja eller nej. {body}s beslutning {date} hverken godkender eller afviser det i rene ord:"
+NO_WITHDRAWN = "Nej. Punktet udgik på {body}s møde {date}."
+# "hvornår blev X godkendt?"
+APPROVED_AT = "Det blev {verb_past} på {body}s møde {date}, punkt {number}."
+APPROVED_AT_EARLIER = "Det blev {verb_past} af {body} {date}."
+NOT_APPROVED = "Referaterne viser ikke, at »{topic}« blev godkendt. Det blev behandlet {treated}."
+TREATED_AS = "{date} ({body}: {what})"
+OUTCOME_WORDS = {
+    "approved": "godkendt", "recommended": "anbefalet", "rejected": "afvist", "postponed": "udsat",
+    "withdrawn": "udgik", "noted": "taget til efterretning", "neither": "drøftet uden godkendelse",
+}
+# Follow-ups on the item just shown ("og hvad koster det?", "hvem deltog?").
+ABOUT_ITEM = "{title} ({body}, {date})"
+FROM_SECTION = "Fra »{section}«:"
+WHEN_ANSWER_ITEM = "Det blev behandlet på {body}s møde {date}, punkt {number}."
+CASE_ANSWER = "Sagsnummeret er {case}."
+NO_CASE_NUMBER = "Punktet har intet sagsnummer i referatet."
+NO_SUCH_ITEM = "Mødet har intet punkt {number}."
+NOTHING_ON = {
+    "cost": "Punktet nævner ingen udgifter eller økonomiske konsekvenser.",
+    "people": "Referatet nævner ikke, hvem der deltog i punktet.",
+    "next": "Referatet siger ikke, hvad der skal ske videre.",
+    "proposal": "Punktet har ingen indstilling i referatet.",
+    "why": "Referatet giver ingen baggrund for punktet.",
+}
+NOT_A_MEETING = "Det møde findes ikke (længere) i referaterne. Spørg fx om mødets dato."
+PAST_PARTICIPLES = {"godkendte": "godkendt", "anbefalede": "anbefalet", "afviste": "afvist"}
 CASE_HEADING = "Sag {case} er behandlet {times}, nyeste først:"
 TIMES = ("én gang", "{count} gange")
 MEETING_HEADING = "{body}s møde {date}{details}:"
 MEETING_DETAILS = " (kl. {time}, {place})"
+MEETING_TIME = " (kl. {time})"
+NO_DECISION_SHORT = "ingen beslutning ført til referat"
+OPEN_WORD = "vis"
+MEETING_WORD = "møde"
+OPEN_ITEM_HINT = "Skriv fx »punkt 2« for at se et punkt."
+OPEN_ITEM_BUTTON = "Åbn"
+OPEN_MEETING_BUTTON = "Vis mødet"
+PICK_MEETING = "Flere møder {date}. Hvilket vil du se?"
+PICK_LINE = "{body}{details}: {items}"
+PICK_HINT = "Skriv fx »referat fra byrådet« med datoen, eller tryk på et møde."
+ITEMS = ("1 punkt", "{count} punkter")
 NONE_FOUND = "Jeg fandt intet i referaterne, der svarer på »{topic}«."
 NONE_IN_PERIOD = "Jeg fandt intet i referaterne fra {period}, der svarer på »{topic}«."
 NONE_CASE = "Jeg fandt ingen punkter med sagsnummer {case} i referaterne."
@@ -176,6 +226,13 @@ CARD_DATE = "Dato"
 CARD_BODY = "Organ"
 CARD_CASE = "Sag"
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def join_and(parts: list[str]) -> str:
+    """"a", "a og b", "a, b og c"."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " og " + parts[-1]
 
 
 def counted(count: int, forms: tuple[str, str]) -> str:

@@ -34,5 +34,34 @@ class Chat:
                            sender_email=email)
 
     async def say(self, text: str) -> str:
-        reply = await self.conversation.handle(Incoming(text=text, **self.sender))
-        return reply.text
+        return (await self.send(text)).text
+
+    async def send(self, text: str) -> Reply:
+        """The whole reply: text, markdown and card data."""
+        return await self.conversation.handle(Incoming(text=text, **self.sender))
+
+    async def press(self, card: dict, label: str) -> Reply:
+        """Press the button of a rendered Adaptive Card whose title is `label`."""
+        from bot.cards import submitted_question
+
+        data = next(action["data"] for action in card_actions(card) if action.get("title") == label)
+        return await self.send(submitted_question(data))
+
+
+def card_actions(card: dict) -> list[dict]:
+    """Every action of an Adaptive Card, in order: the card's own and those in its body."""
+    found: list[dict] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type", "").startswith("Action."):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card.get("body", []))
+    walk(card.get("actions", []))
+    return found

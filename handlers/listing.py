@@ -1,0 +1,137 @@
+"""Replies that list: a meeting's items, a case's treatments, and the meetings of a day to
+pick from. One line per entry, short enough for a phone; the card carries a button per
+entry that opens it ("vis punkt 3 møde <id>", "vis møde <id>").
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from handlers import texts
+from handlers.answer import body_of, item_title
+from handlers import markup
+from handlers.compose import Composer
+from handlers.messages import Reply
+from knowledge import outcome
+from knowledge.bodies import display_name
+from knowledge.dates import danish
+from knowledge.search import Hit, Result
+
+# A meeting line's decision: its first sentence, cut to this many characters.
+SHORT_DECISION = 90
+LinkFor = Callable[[Hit], "str | None"]
+
+
+def short_decision(hit: Hit, limit: int = SHORT_DECISION) -> str:
+    """A decision in one short line: its first sentence, cut with "…"."""
+    if hit.closed:
+        return ""
+    text = " ".join((hit.decision or "").split())
+    if not text:
+        return texts.NO_DECISION_SHORT
+    first = outcome.sentences(hit.decision or "")[0]
+    first = " ".join(first.split())
+    more = len(first) < len(text)
+    if len(first) > limit:
+        first = first[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+    elif more:
+        first += " …"
+    return first
+
+
+def open_item_question(hit: Hit) -> str:
+    return f"{texts.OPEN_WORD} punkt {hit.number} {texts.MEETING_WORD} {hit.item.get('meeting_id') or hit.id}"
+
+
+def open_meeting_question(meeting_id: str) -> str:
+    return f"{texts.OPEN_WORD} {texts.MEETING_WORD} {meeting_id}"
+
+
+def meeting_heading(result: Result) -> str:
+    first = result.hits[0]
+    meeting = result.meeting or {}
+    details = ""
+    if meeting.get("time") and meeting.get("place"):
+        details = texts.MEETING_DETAILS.format(time=meeting["time"], place=meeting["place"])
+    elif meeting.get("time"):
+        details = texts.MEETING_TIME.format(time=meeting["time"])
+    return texts.MEETING_HEADING.format(body=body_of(first), date=danish(first.date), details=details)
+
+
+def meeting_reply(result: Result, decision_limit: int = 3000, link: LinkFor | None = None) -> Reply:
+    """A meeting as one line per item: number, title and a short decision; the card has a
+    button per open item."""
+    heading = meeting_heading(result)
+    out = Composer()
+    out.line(heading, bold=True)
+    entries = []
+    for hit in result.hits:
+        short = short_decision(hit, max(60, min(SHORT_DECISION, decision_limit // 4)))
+        line = item_title(hit) + (f": {short}" if short else "")
+        entries.append({"number": hit.number, "title": item_title(hit), "decision": short, "closed": hit.closed,
+                        "question": None if hit.closed else open_item_question(hit)})
+        out.text.append(f"- {line}")
+        out.markdown.append(f"- {_md(line)}")
+    out.blank()
+    url = link(result.hits[0]) if link else None
+    out.link(texts.SOURCE_LINK, url)
+    if any(not hit.closed for hit in result.hits):
+        out.line(texts.OPEN_ITEM_HINT)
+    text, markdown = out.done()
+    card = {"kind": "list", "heading": heading, "entries": entries, "url": url,
+            "open_label": texts.OPEN_ITEM_BUTTON, "meeting_id": (result.meeting or {}).get("id")}
+    return Reply(text, markdown, card)
+
+
+def case_reply(result: Result, decision_limit: int = 3000, link: LinkFor | None = None) -> Reply:
+    first = result.hits[0]
+    case = first.case_number or (result.question.case_numbers[0] if result.question.case_numbers else "")
+    heading = texts.CASE_HEADING.format(case=case, times=texts.counted(len(result.hits), texts.TIMES))
+    out = Composer()
+    out.line(heading, bold=True)
+    entries = []
+    for hit in result.hits:
+        when = f"{danish(hit.date)}, {body_of(hit)}, {item_title(hit)}"
+        short = short_decision(hit, max(60, min(SHORT_DECISION, decision_limit // 4)))
+        line = when + (f": {short}" if short else "")
+        entries.append({"number": hit.number, "title": when, "decision": short, "closed": hit.closed,
+                        "question": None if hit.closed else open_item_question(hit)})
+        out.text.append(f"- {line}")
+        out.markdown.append(f"- {_md(line)}")
+    out.blank()
+    text, markdown = out.done()
+    newest = next((hit for hit in result.hits if not hit.closed), None)
+    card = {"kind": "list", "heading": heading, "entries": entries, "url": None,
+            "open_label": texts.OPEN_ITEM_BUTTON,
+            # A follow-up after a case listing is about its newest treatment.
+            "item_id": newest.id if newest else None,
+            "meeting_id": newest.item.get("meeting_id") if newest else None}
+    return Reply(text, markdown, card)
+
+
+def pick_meeting_reply(day: str, meetings: list[dict]) -> Reply:
+    """Several bodies met on one day: one line per meeting, and a button to open each."""
+    heading = texts.PICK_MEETING.format(date=danish(day))
+    out = Composer()
+    out.line(heading)
+    entries = []
+    for meeting in meetings:
+        name = display_name(meeting.get("body", "")) or texts.SOME_BODY
+        time = texts.MEETING_TIME.format(time=meeting["time"]) if meeting.get("time") else ""
+        count = len(meeting.get("item_ids", ()))
+        label = texts.PICK_LINE.format(body=name, details=time,
+                                       items=texts.counted(count, texts.ITEMS) if count else "")
+        entries.append({"title": label.rstrip(": "), "decision": "", "closed": False,
+                        "question": open_meeting_question(meeting["id"])})
+        out.text.append(f"- {label.rstrip(': ')}")
+        out.markdown.append(f"- {_md(label.rstrip(': '))}")
+    out.blank()
+    out.line(texts.PICK_HINT)
+    text, markdown = out.done()
+    card = {"kind": "list", "heading": heading, "entries": entries, "url": None,
+            "open_label": texts.OPEN_MEETING_BUTTON}
+    return Reply(text, markdown, card)
+
+
+def _md(text: str) -> str:
+    return markup.markdown(text)
