@@ -1,7 +1,7 @@
 """The aiohttp server that carries both channels: built by `create_app(settings)`.
 
 Routes: `POST /api/messages` (Teams, `bot.teams`), `POST /api/webex` (Webex webhooks,
-`bot.webex`) and `GET /healthz`. One `Conversation` answers both channels, against the
+`bot.webex`), and `GET /healthz`, `GET /readyz` and `GET /metrics` (`bot.health`). One `Conversation` answers both channels, against the
 `LiveIndex` of the configured data folder, which a background task keeps up to date when
 another process rebuilds the index.
 """
@@ -15,7 +15,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot import health
 from bot.delivery import ChannelOutbox
+from bot.health import HEALTH, Health
+from bot.metrics import Metrics
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from handlers.clock import Clock, utc_now
@@ -54,8 +57,9 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     state = state or StateStore(settings.state_path)
     outbox = ChannelOutbox(app)
     schedule = settings.digest_schedule
-    digests = Digests(live.get, state, schedule, clock, deliver=outbox.deliver)
-    reindexer = Reindexer(settings.sources, live, state, clock, reader=reader)
+    metrics = Metrics()
+    digests = Digests(live.get, state, schedule, clock, deliver=metrics.counted_deliver(outbox.deliver))
+    reindexer = Reindexer(settings.sources, live, state, clock, reader=reader, finished=metrics.reindex_finished)
     conversation = conversation or Conversation(
         live.get, state=state, admins=settings.admins, reindexer=reindexer,
         outbox=outbox, clock=clock, digests=digests, minutes_url=settings.minutes_url)
@@ -68,9 +72,12 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     app[OUTBOX] = outbox
     if schedule is not None:
         app[SCHEDULER] = DigestScheduler(digests, schedule, state, clock)
-    app.router.add_get("/healthz", healthz)
-    teams.setup(app, settings, conversation)
-    webex.setup(app, settings, conversation)
+    health.setup(app, Health(live, state, metrics, digests_on=schedule is not None))
+    # Both channels call the conversation through the counter, so each message is counted once.
+    counted = metrics.instrument(conversation)
+    teams.setup(app, settings, counted)
+    metrics.count_teams_failures(app[teams.TEAMS_ADAPTER])
+    webex.setup(app, settings, counted)
     app.cleanup_ctx.append(_keep_index_fresh)
     app.cleanup_ctx.append(_run_scheduler)
     return app
@@ -79,6 +86,7 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
 async def _run_scheduler(app: web.Application):
     scheduler = app.get(SCHEDULER)
     task = asyncio.create_task(scheduler.loop()) if scheduler is not None else None
+    app[HEALTH].scheduler_task = task
     yield
     if task is not None:
         task.cancel()
@@ -114,30 +122,6 @@ async def _refresh_loop(live: LiveIndex) -> None:
             await asyncio.to_thread(live.refresh)
         except Exception:
             log.exception("index refresh failed")
-
-
-async def healthz(request: web.Request) -> web.Response:
-    live = request.app[LIVE]
-    try:
-        index = live.get()
-    except Exception:
-        error = live.error
-        return web.json_response(
-            {"status": "unavailable", "index_loaded": False, "error": error.code if error else "missing"},
-            status=503,
-        )
-    stats = index.stats()
-    body = {
-        "status": "ok" if live.error is None else "degraded",
-        "index_loaded": True,
-        "items": stats["items"],
-        "meetings": stats["meetings"],
-        "last_indexed": stats["built_at"],
-        "generation": stats["generation"],
-    }
-    if live.error is not None:
-        body["error"] = live.error.code
-    return web.json_response(body)
 
 
 def run(settings: Settings) -> None:

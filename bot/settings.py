@@ -44,6 +44,7 @@ class Settings:
     admins: tuple[str, ...] = _setting("BESLUTNINGSBOT_ADMINS", (), "Comma-separated admin ids: Teams AAD object ids, Webex person ids or e-mail addresses.")
     digest: str = _setting("BESLUTNINGSBOT_DIGEST", "mon 08:00", "When the weekly digest goes out (Europe/Copenhagen), or 'off'.")
     log_level: str = _setting("BESLUTNINGSBOT_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
+    log_format: str = _setting("BESLUTNINGSBOT_LOG_FORMAT", "text", "Log lines as text, or json: one JSON object per line, with the request id.")
 
     def __post_init__(self) -> None:
         if self.data_dir is None:
@@ -128,6 +129,8 @@ class Settings:
             raise SettingsError(f"BESLUTNINGSBOT_DIGEST: {error}.") from error
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"BESLUTNINGSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}.")
+        if self.log_format not in ("text", "json"):
+            raise SettingsError(f"BESLUTNINGSBOT_LOG_FORMAT must be text or json, not {self.log_format!r}.")
 
 
 def _convert(name: str, env: str, raw: str):

@@ -29,6 +29,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.cards import answer_card, attachment, submitted_question
+from bot.metrics import METRICS
 from bot.settings import Settings
 from bot.webex_client import DEFAULT_TIMEOUT, RetryPolicy, WebexClient, WebexError
 from handlers import texts
@@ -150,9 +151,12 @@ class WebexBot:
     """Handles webhook events in background tasks, a bounded number at a time."""
 
     def __init__(self, client: WebexClient, conversation: Conversation, *,
-                 concurrency: int = MAX_CONCURRENT, pending: int = MAX_PENDING) -> None:
+                 concurrency: int = MAX_CONCURRENT, pending: int = MAX_PENDING,
+                 failed: Callable[[str], None] | None = None) -> None:
         self.client = client
         self.conversation = conversation
+        # Told the channel when a reply could not be delivered (the server counts them).
+        self.failed = failed
         self._slots = asyncio.Semaphore(concurrency)
         self._pending = pending
         # Strong references: the event loop keeps only weak ones to running tasks.
@@ -264,6 +268,8 @@ class WebexBot:
         except WebexError as error:
             log.error("webex reply to room %s could not be delivered: %s", incoming.conversation_id, error,
                       exc_info=True)
+            if self.failed is not None:
+                self.failed("webex")
 
 
 WEBEX_CLIENT = web.AppKey("webex_client", WebexClient)
@@ -290,7 +296,8 @@ def _webex_context(settings: Settings, conversation: Conversation) -> Callable[[
     async def context(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession(timeout=DEFAULT_TIMEOUT) as session:
             client = WebexClient(settings.webex_api_url, settings.webex_token, session, retry=app[WEBEX_RETRY])
-            bot = WebexBot(client, conversation)
+            metrics = app.get(METRICS)
+            bot = WebexBot(client, conversation, failed=metrics.reply_failed if metrics else None)
             app[WEBEX_CLIENT] = client
             app[WEBEX_BOT] = bot
             yield

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the image and prove it runs: as a user other than root, healthy by its own
-# HEALTHCHECK, /healthz answering with the sample minutes indexed, /data writable and
+# HEALTHCHECK, /readyz answering with the sample minutes indexed, /data writable and
 # /minutes read-only. Needs a container engine (docker, or podman with CONTAINER_ENGINE=podman)
 # and network access to pull the pinned python:3.13 base image and the Python packages.
 #
@@ -49,11 +49,11 @@ for _ in $(seq 1 90); do
 done
 [ "$status" = healthy ] || fail "not healthy after 180 s (status: $status)"
 
-echo "--- /healthz from the host"
-body=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/healthz', timeout=5).read().decode())")
+echo "--- /readyz from the host"
+body=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/readyz', timeout=5).read().decode())")
 echo "$body"
 python3 -c "import json, sys; b = json.loads(sys.argv[1]); assert b['status'] == 'ok' and b['items'] > 0, b" "$body" \
-    || fail "/healthz did not report a loaded index"
+    || fail "/readyz did not report a loaded index"
 
 echo "--- user, data and minutes"
 uid=$("$ENGINE" exec "$NAME" id -u)

@@ -230,20 +230,23 @@ class Conversation:
         try:
             index = self.index()
             if not index.items:
-                return Reply(texts.INDEX_EMPTY)
+                return Reply(texts.INDEX_EMPTY, kind="empty")
             link = self._link(index)
             focus = self.focus.get(conversation, self.clock()) if conversation else None
             reply = None
             if focus is not None:
                 reply = await asyncio.to_thread(answer_follow_up, index, focus, question, link)
+                if reply is not None:
+                    reply.kind = reply.kind or "answer"
             if reply is None:
                 result = await asyncio.to_thread(index.lookup, question)
                 reply = answer_reply(result, link=link)
+                reply.kind = result.kind
         except IndexUnavailable as error:
-            return Reply(index_unavailable(error))
+            return Reply(index_unavailable(error), kind="unavailable")
         except Exception:
             log.exception("question failed")
-            return Reply(texts.SORRY)
+            return Reply(texts.SORRY, kind="error")
         if conversation:
             self.focus.remember(conversation, reply.card, self.clock())
         return reply

@@ -41,6 +41,10 @@ class Reply:
     # The same reply again with at most `budget` characters per text from the minutes, for a
     # channel whose limit it does not fit (see `handlers.fit`); None when it cannot shrink.
     refit: Callable[[int], "Reply"] | None = field(default=None, repr=False, compare=False)
+    # What the reply is, for the operator's counts: the search result's shape for a question
+    # ("answer", "case", "meeting", "none", "empty"), "unavailable" or "error" when the search
+    # could not run, and empty for a command's reply.
+    kind: str = ""
 
     def __post_init__(self) -> None:
         if not self.markdown:

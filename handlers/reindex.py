@@ -35,13 +35,16 @@ class Reindexer:
     """Runs reindexes of the configured minutes into the live index's store."""
 
     def __init__(self, sources: list[Path], live: LiveIndex, state: StateStore, clock: Clock,
-                 reader: Reader = read_minutes, progress_every: float = 10.0) -> None:
+                 reader: Reader = read_minutes, progress_every: float = 10.0,
+                 finished: Callable[[bool, float], None] | None = None) -> None:
         self.sources = sources
         self.live = live
         self.state = state
         self.clock = clock
         self.reader = reader
         self.progress_every = progress_every
+        # Told (ok, seconds) when a run ends: the server counts runs for /metrics.
+        self.finished = finished
         self.running: dict | None = None
         self.task: asyncio.Task | None = None
 
@@ -93,6 +96,8 @@ class Reindexer:
             reply = Reply(texts.REINDEX_FAILED.format(reason=texts.REINDEX_UNEXPECTED))
             run["result"] = f"{texts.RESULT_FAILED}: crashed"
         run["seconds"] = round(time.monotonic() - started, 1)
+        if self.finished is not None:
+            self.finished(run["result"] == texts.RESULT_OK, time.monotonic() - started)
         try:
             await asyncio.to_thread(self.state.record_run, run)
             await asyncio.to_thread(self.state.audit, _iso(self.clock()), who, "genindekser", run["result"])

@@ -108,11 +108,24 @@ def test_the_server_runs_as_a_user_without_privileges():
     assert any("useradd" in args and "--uid 10001" in args for args in instructions("RUN"))
 
 
-def test_the_project_is_installed_with_pip_from_the_build_context():
-    assert any(re.search(r"pip install \.$", args) for args in instructions("RUN"))
+def test_the_project_is_installed_from_the_hashed_lock_and_then_without_resolving_again():
+    runs = instructions("RUN")
+    assert any(re.search(r"pip install --require-hashes -r requirements\.lock$", args) for args in runs)
+    assert any(re.search(r"pip install --no-deps \.$", args) for args in runs)
     copied = {source for args in instructions("COPY") if not args.startswith("--from")
               for source in args.split()[:-1]}
-    assert copied == {"pyproject.toml", "README.md", "bot", "handlers", "knowledge"}
+    assert copied == {"requirements.lock", "pyproject.toml", "README.md", "bot", "handlers", "knowledge"}
+
+
+def test_the_lock_pins_every_dependency_of_pyproject_with_hashes():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pinned = {match.lower().replace("_", "-") for match in re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.MULTILINE)}
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    runtime = pyproject.split("dependencies = [", 1)[1].split("]", 1)[0]
+    wanted = {re.split(r"[<>=!~ ]", name, 1)[0].lower() for name in re.findall(r'"([^"]+)"', runtime)}
+    assert wanted <= pinned, wanted - pinned
+    entries = re.split(r"\n(?=[A-Za-z0-9])", lock.split("\n\n", 1)[-1].strip())
+    assert all("--hash=sha256:" in entry for entry in entries if "==" in entry)
 
 
 def test_data_is_a_volume_and_minutes_are_mounted_at_minutes():
@@ -139,7 +152,7 @@ def test_dockerignore_keeps_secrets_out_and_what_the_image_needs_in():
         return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
     assert all(ignored(name) for name in (".env", ".env.production", ".venv", ".git", "data"))
-    assert not any(ignored(name) for name in ("pyproject.toml", "README.md", "bot", "handlers", "knowledge"))
+    assert not any(ignored(name) for name in ("requirements.lock", "pyproject.toml", "README.md", "bot", "handlers", "knowledge"))
 
 
 def free_port() -> int:

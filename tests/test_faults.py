@@ -137,8 +137,8 @@ def previous(tmp_path) -> tuple[Settings, str, str]:
     return settings, digest(settings.store_path), Index.open(settings.store_path).generation
 
 
-async def healthz(client) -> tuple[int, dict]:
-    response = await client.get("/healthz")
+async def readyz(client) -> tuple[int, dict]:
+    response = await client.get("/readyz")
     return response.status, await response.json()
 
 
@@ -205,7 +205,7 @@ async def test_index_killed_while_reading_leaves_the_previous_index_serving(tmp_
     assert run.process.returncode == -signal.SIGKILL
     assert digest(settings.store_path) == before
     server = await channels(settings)
-    status, body = await healthz(server.client)
+    status, body = await readyz(server.client)
     assert (status, body["generation"], body["items"]) == (200, generation, 38)
     conversation = await server.teams(QUESTION)
     assert ANSWER in server.teams_texts(conversation)[0]
@@ -225,7 +225,7 @@ async def test_index_killed_while_writing_leaves_the_previous_index_and_the_next
     assert digest(settings.store_path) == before
     assert Index.open(settings.store_path).generation == generation
     server = await channels(settings)
-    assert (await healthz(server.client))[1]["generation"] == generation
+    assert (await readyz(server.client))[1]["generation"] == generation
     conversation = await server.teams(QUESTION)
     assert ANSWER in server.teams_texts(conversation)[0]
     # Regression: the temporary file of a killed write stayed for good (as big as the index).
@@ -291,8 +291,9 @@ async def test_a_corrupt_index_at_start_up_is_reported_and_genindekser_repairs_i
     settings.store_path.parent.mkdir(parents=True)
     settings.store_path.write_bytes(damage)
     server = await channels(settings)
-    status, body = await healthz(server.client)
-    assert (status, body) == (503, {"status": "unavailable", "index_loaded": False, "error": "corrupt"})
+    status, body = await readyz(server.client)
+    assert (status, body) == (503, {"status": "unavailable", "index_loaded": False, "error": "corrupt",
+                                    "checks": {"index": "corrupt", "state": "ok", "scheduler": "off", "sync": "not run"}})
     anna = await server.teams(QUESTION)
     await server.webex_say(QUESTION)
     unavailable = texts.INDEX_UNAVAILABLE["corrupt"]
@@ -304,7 +305,7 @@ async def test_a_corrupt_index_at_start_up_is_reported_and_genindekser_repairs_i
         await asyncio.sleep(0.02)
     started, report = server.teams_texts(admin)
     assert started == texts.REINDEX_STARTED and report.startswith("Genindeksering færdig")
-    status, body = await healthz(server.client)
+    status, body = await readyz(server.client)
     assert (status, body["status"], body["items"]) == (200, "ok", 38)
     await server.teams(QUESTION)
     assert ANSWER in server.teams_texts(anna)[1]
@@ -315,7 +316,7 @@ async def test_a_corrupt_postings_file_is_rebuilt_in_memory(previous, channels):
     [sidecar] = settings.data_dir.glob("index.*.npz")
     sidecar.write_bytes(b"not a zip file")
     server = await channels(settings)
-    assert (await healthz(server.client))[1]["generation"] == generation
+    assert (await readyz(server.client))[1]["generation"] == generation
     conversation = await server.teams(QUESTION)
     assert ANSWER in server.teams_texts(conversation)[0]
 
@@ -417,12 +418,12 @@ async def test_a_running_server_picks_up_an_index_rebuilt_by_the_command_line(tm
                                                                               channels):
     settings, _, generation = previous
     server = await channels(settings)  # the real refresh loop, every bot.server.REFRESH_SECONDS
-    assert (await healthz(server.client))[1]["generation"] == generation
+    assert (await readyz(server.client))[1]["generation"] == generation
     (minutes_dir / "new.txt").write_text(NEW_MEETING, encoding="utf-8")
     returncode, _, err = IndexRun(tmp_path, settings.data_dir, [minutes_dir]).finish()
     assert returncode == 0, err
     deadline = time.monotonic() + 20
-    while (body := (await healthz(server.client))[1])["generation"] == generation:
+    while (body := (await readyz(server.client))[1])["generation"] == generation:
         assert time.monotonic() < deadline, "the server did not pick up the new index"
         await asyncio.sleep(0.1)
     assert body["items"] == 41

@@ -1,4 +1,4 @@
-"""The server itself: /healthz, the first index on a fresh data folder, the settings it reads."""
+"""The server itself: /readyz, the first index on a fresh data folder, the settings it reads."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 
 
-async def test_healthz_reports_the_index(aiohttp_client, tmp_path):
+async def test_readyz_reports_the_index(aiohttp_client, tmp_path):
     settings = Settings(data_dir=tmp_path)
     build_index([SAMPLES_DIR], settings.store_path)
     client = await aiohttp_client(create_app(settings))
-    response = await client.get("/healthz")
+    response = await client.get("/readyz")
     body = await response.json()
     assert response.status == 200
     assert body["status"] == "ok" and body["index_loaded"] is True
@@ -25,18 +25,19 @@ async def test_healthz_reports_the_index(aiohttp_client, tmp_path):
 
 async def test_a_fresh_data_folder_gets_the_sample_index_at_start(aiohttp_client, tmp_path):
     client = await aiohttp_client(create_app(Settings(data_dir=tmp_path / "new")))
-    body = await (await client.get("/healthz")).json()
+    body = await (await client.get("/readyz")).json()
     assert body["items"] == 38
 
 
-async def test_healthz_is_503_while_no_index_can_be_read(aiohttp_client, tmp_path):
-    settings = Settings(data_dir=tmp_path)
+async def test_readyz_is_503_while_no_index_can_be_read(aiohttp_client, tmp_path):
+    settings = Settings(data_dir=tmp_path, digest="off")
     settings.store_path.parent.mkdir(parents=True, exist_ok=True)
     settings.store_path.write_bytes(b"{broken")
     client = await aiohttp_client(create_app(settings, live=LiveIndex(settings.store_path)))
-    response = await client.get("/healthz")
+    response = await client.get("/readyz")
     assert response.status == 503
-    assert await response.json() == {"status": "unavailable", "index_loaded": False, "error": "corrupt"}
+    assert await response.json() == {"status": "unavailable", "index_loaded": False, "error": "corrupt",
+                                     "checks": {"index": "corrupt", "state": "ok", "scheduler": "off", "sync": "not run"}}
 
 
 @pytest.mark.parametrize("environment, message", [

@@ -1,0 +1,139 @@
+"""The operator's endpoints: `GET /healthz` (alive), `GET /readyz` (ready) and `GET /metrics`.
+
+`/healthz` answers 200 whenever the process serves HTTP: it is for restart decisions (a
+container's HEALTHCHECK, a liveness probe), and restarting does not mend a corrupt index or
+a portal that is down. `/readyz` says whether the bot can do its work: the index is loaded,
+the state file is readable, the digest scheduler runs (when digests are on) and the last
+portal sync (when one has run) succeeded; 503 when any of them is not, with each check's
+outcome in the body. `/metrics` is the Prometheus text format from `bot.metrics`.
+
+A request-id middleware (`bot.logs.request_context`) is added here too, so every request's
+log lines carry one id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.logs import request_context
+from bot.metrics import METRICS, Metrics
+from knowledge.live import LiveIndex
+from knowledge.state import StateStore
+
+log = logging.getLogger(__name__)
+
+# A key the state store always has or lacks: reading it proves the file can be read.
+PROBE_KEY = "digest_last_slot"
+
+
+@dataclass
+class Health:
+    """What the endpoints look at; the server fills in the scheduler's task once it runs."""
+
+    live: LiveIndex
+    state: StateStore
+    metrics: Metrics
+    digests_on: bool = False
+    scheduler_task: asyncio.Task | None = field(default=None, repr=False)
+
+    async def readiness(self) -> tuple[bool, dict[str, Any]]:
+        """(ready, body) for `/readyz`."""
+        index_body = self._index()
+        checks = {
+            "index": "ok" if index_body["index_loaded"] else index_body["error"],
+            "state": await self._state(),
+            "scheduler": self._scheduler(),
+            "sync": self._sync(),
+        }
+        ready = all(outcome in ("ok", "off", "not run") for outcome in checks.values())
+        if ready:
+            status = "ok" if self.live.error is None else "degraded"
+        else:
+            status = "unavailable"
+        return ready, {"status": status, **{k: v for k, v in index_body.items()}, "checks": checks}
+
+    def _index(self) -> dict[str, Any]:
+        try:
+            index = self.live.get()
+        except Exception:
+            error = self.live.error
+            return {"index_loaded": False, "error": error.code if error else "missing"}
+        stats = index.stats()
+        self.metrics.index_loaded(stats["items"], _timestamp(stats["built_at"]))
+        body = {
+            "index_loaded": True,
+            "items": stats["items"],
+            "meetings": stats["meetings"],
+            "last_indexed": stats["built_at"],
+            "generation": stats["generation"],
+        }
+        if self.live.error is not None:
+            # An older index is still served; the newest could not be read.
+            body["error"] = self.live.error.code
+        return body
+
+    async def _state(self) -> str:
+        try:
+            await asyncio.to_thread(self.state.get_value, PROBE_KEY)
+        except Exception as error:
+            log.warning("state store not readable: %s", type(error).__name__)
+            return "unreadable"
+        return "ok"
+
+    def _scheduler(self) -> str:
+        if not self.digests_on:
+            return "off"
+        task = self.scheduler_task
+        return "ok" if task is not None and not task.done() else "stopped"
+
+    def _sync(self) -> str:
+        last = self.metrics.last_sync
+        if last is None:
+            return "not run"
+        return "ok" if last.ok else "failed"
+
+
+HEALTH = web.AppKey("health", Health)
+
+
+def setup(app: web.Application, health: Health) -> None:
+    """Add the three endpoints and the request-id middleware to `app`."""
+    app[HEALTH] = health
+    app[METRICS] = health.metrics
+    app.middlewares.append(request_context)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Alive: the process answers HTTP."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    ready, body = await request.app[HEALTH].readiness()
+    return web.json_response(body, status=200 if ready else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """The Prometheus text format; the index gauges are read at each scrape."""
+    health = request.app[HEALTH]
+    health._index()
+    body, content_type = health.metrics.exposition(request.headers.get("Accept"))
+    return web.Response(body=body, headers={"Content-Type": content_type})
+
+
+def _timestamp(built_at: Any) -> float | None:
+    if not built_at:
+        return None
+    try:
+        return datetime.fromisoformat(str(built_at)).timestamp()
+    except ValueError:
+        return None
