@@ -131,6 +131,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.state:
+        from bot.state_bench import run_state_bench
+
+        return run_state_bench(args.state)
     if args.digest:
         from bot.digest_bench import run_digest_bench
 
@@ -174,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--calibrate", action="store_true", help="print the coverage of first hits (threshold data)")
     bench.add_argument("--digest", type=int, default=0, metavar="N",
                        help="instead: send a digest to N subscribers through a local Teams connector")
+    bench.add_argument("--state", type=int, default=0, metavar="N",
+                       help="instead: time the state store's writes with N subscriptions, and a question beside audit traffic")
     bench.set_defaults(run=cmd_bench)
 
     teams_package.add_parser(commands)

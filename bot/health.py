@@ -28,9 +28,6 @@ from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
 
-# A key the state store always has or lacks: reading it proves the file can be read.
-PROBE_KEY = "digest_last_slot"
-
 
 @dataclass
 class Health:
@@ -51,9 +48,11 @@ class Health:
             "scheduler": self._scheduler(),
             "sync": self._sync(),
         }
-        ready = all(outcome in ("ok", "off", "not run") for outcome in checks.values())
+        # A damaged state file was kept aside and the bot runs on what could be recovered:
+        # it can work, but someone must look (the admins' `status` says so too).
+        ready = all(outcome in ("ok", "off", "not run", "damaged") for outcome in checks.values())
         if ready:
-            status = "ok" if self.live.error is None else "degraded"
+            status = "ok" if self.live.error is None and checks["state"] == "ok" else "degraded"
         else:
             status = "unavailable"
         return ready, {"status": status, **{k: v for k, v in index_body.items()}, "checks": checks}
@@ -80,11 +79,13 @@ class Health:
 
     async def _state(self) -> str:
         try:
-            await asyncio.to_thread(self.state.get_value, PROBE_KEY)
+            readable = await asyncio.to_thread(self.state.readable)
         except Exception as error:
             log.warning("state store not readable: %s", type(error).__name__)
             return "unreadable"
-        return "ok"
+        if not readable:
+            return "unreadable"
+        return "damaged" if self.state.damage() else "ok"
 
     def _scheduler(self) -> str:
         if not self.digests_on:
@@ -113,7 +114,11 @@ def setup(app: web.Application, health: Health) -> None:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Alive: the process answers HTTP."""
+    """Alive: the process answers HTTP. A damaged state file kept aside at start is named
+    (a restart would not mend it, so the answer stays 200, but it does not say "ok")."""
+    damage = request.app[HEALTH].state.damage()
+    if damage is not None:
+        return web.json_response({"status": "degraded", "state": {"damaged": True, **damage}})
     return web.json_response({"status": "ok"})
 
 

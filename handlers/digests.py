@@ -1,11 +1,14 @@
 """Digest subscriptions: the chat commands, the digest text, and one delivery run.
 
-A run goes through the active subscriptions one at a time: it builds the digest of what
-was indexed after the subscription's watermark, hands it to the channel to deliver, and
-moves the watermark only after the channel says it was sent. So a run that stops half way
-leaves the rest with their old watermarks (they get theirs next time) and the first ones
-with new ones (they get nothing twice). A channel that says the bot is gone (403, 404)
-makes the subscription inactive.
+A run serves one chat at a time per slot: it builds the digest of what was indexed after
+each of the chat's subscriptions' watermarks, merges them into one message (a chat with
+ten topics gets one digest, not ten), records that the send is under way, hands it to the
+channel, and moves the watermarks only after the channel says it was sent. So a run that
+stops half way leaves the rest with their old watermarks (they get theirs next time) and
+the first ones with new ones (they get nothing twice). A chat whose send was under way
+when the process died cannot know whether it arrived: it gets the digest again next time,
+marked as perhaps sent before. A channel that says the bot is gone (403, 404) makes the
+chat's subscriptions inactive.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
 from knowledge.dates import danish
-from knowledge.digest import Digest, build_digest, newest_indexing_time
+from knowledge.digest import Digest, DigestEntry, build_digest, newest_indexing_time
 from knowledge.index import Index
 from knowledge.state import StateStore
+from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +44,32 @@ PART_BYTES = 6000
 MAX_ENTRIES = 60
 # Characters of one decision in a digest: a long one would not fit a message on its own.
 DECISION_LIMIT = 1500
+# Subscriptions one chat may hold (topics, and "all"). A chat's topics are merged into one
+# weekly message, and past about twenty topics that message stops being a summary: a chat
+# that follows that much wants every decision (`abonner` without a topic). The limit also
+# bounds what one chat can add to the store (1,500 subscriptions from one room were
+# accepted before), so the 10,000 subscriptions the store is sized for are 500 chats at
+# the limit, or many more at the usual one to three.
+MAX_SUBSCRIPTIONS_PER_CHAT = 20
 
 
-def _topic_phrases(topic: str | None) -> tuple[str, str]:
-    """" om »topic«" for text and for markdown; the topic is the user's own text, so in
-    markdown it must not turn into a mention or a link."""
-    if not topic:
+def topic_key(topic: str | None) -> str:
+    """The topic as compared: "Skolereform", "skolereform" and "skoleréform " are one."""
+    return " ".join(fold(topic or "").split())
+
+
+def _topic_phrases(topic: str | list[str] | None) -> tuple[str, str]:
+    """" om »topic«" (or " om »a«, »b«") for text and for markdown; a topic is the user's
+    own text, so in markdown it must not turn into a mention or a link."""
+    topics = [topic] if isinstance(topic, str) else list(topic or [])
+    topics = [t for t in topics if t]
+    if not topics:
         return "", ""
-    return (texts.SUBSCRIBED_TOPIC.format(topic=markup.plain(topic)),
-            texts.SUBSCRIBED_TOPIC.format(topic=markup.markdown_line(topic)))
+    return (texts.SUBSCRIBED_TOPIC.format(topic=texts.TOPICS_JOIN.join(markup.plain(t) for t in topics)),
+            texts.SUBSCRIBED_TOPIC.format(topic=texts.TOPICS_JOIN.join(markup.markdown_line(t) for t in topics)))
 
 
-def digest_reply(digest: Digest, topic: str | None = None) -> Reply:
+def digest_reply(digest: Digest, topic: str | list[str] | None = None) -> Reply:
     """The digest as one reply, with `extra` replies when it does not fit in one message."""
     topic_text, topic_markdown = _topic_phrases(topic)
     decisions = texts.counted(digest.count, texts.NEW_DECISIONS)
@@ -123,12 +141,17 @@ class Digests:
     # --- chat commands -------------------------------------------------------------------
 
     async def subscribe(self, message: Incoming, topic: str) -> Reply:
-        topic = topic.strip() or None
-        topic_text, topic_markdown = _topic_phrases(topic)
-        existing = [s for s in await self._mine(message) if (s.get("topic") or None) == topic]
-        if existing:
+        topic = " ".join(topic.split()) or None
+        mine = await self._mine(message)
+        same = [s for s in mine if topic_key(s.get("topic")) == topic_key(topic)]
+        if same:
+            # Said as the chat first wrote it, not as it was written this time.
+            topic_text, topic_markdown = _topic_phrases(same[0].get("topic"))
             return Reply(texts.ALREADY_SUBSCRIBED.format(topic=topic_text, next=self.next_text()),
                          texts.ALREADY_SUBSCRIBED.format(topic=topic_markdown, next=self.next_text()))
+        if len(mine) >= MAX_SUBSCRIPTIONS_PER_CHAT:
+            return Reply(texts.TOO_MANY_SUBSCRIPTIONS.format(limit=MAX_SUBSCRIPTIONS_PER_CHAT))
+        topic_text, topic_markdown = _topic_phrases(topic)
         watermark = await asyncio.to_thread(lambda: newest_indexing_time(self.index()))
         await asyncio.to_thread(self.state.add_subscription, {
             "channel": message.channel, "conversation_id": message.conversation_id,
@@ -142,8 +165,10 @@ class Digests:
 
     async def unsubscribe(self, message: Incoming, rest: str) -> Reply:
         topic = rest.strip() or None
+        wanted = topic_key(topic)
         removed = await asyncio.to_thread(self.state.remove_subscriptions, message.channel,
-                                          message.conversation_id, topic)
+                                          message.conversation_id,
+                                          (lambda value: topic_key(value) == wanted) if topic else None)
         if not removed:
             return Reply(texts.NOT_SUBSCRIBED)
         return Reply(texts.UNSUBSCRIBED.format(subscriptions=texts.counted(removed, texts.SUBSCRIPTIONS)))
@@ -179,68 +204,89 @@ class Digests:
 
     async def _mine(self, message: Incoming) -> list[dict]:
         """The active subscriptions of the chat `message` came from."""
-        return [s for s in await asyncio.to_thread(self.state.subscriptions)
-                if s["channel"] == message.channel and s["conversation_id"] == message.conversation_id]
+        return await asyncio.to_thread(self.state.chat_subscriptions, message.channel, message.conversation_id)
 
     # --- a run ---------------------------------------------------------------------------
 
     async def run(self, concurrency: int = 8) -> RunResult:
-        """Deliver every active subscription's digest once; one run at a time.
+        """Deliver every chat's digest once; one run at a time.
 
-        Up to `concurrency` subscriptions are served at once, so one busy conversation
-        waiting on its channel's rate limit does not hold up the others. Each watermark
-        moves on its own, right after its send.
+        Up to `concurrency` chats are served at once, one slot each whatever its number of
+        subscriptions, so a busy chat waiting on its channel's rate limit does not hold up
+        the others. Each chat's watermarks move together, right after its send.
         """
         async with self.lock:
             result = RunResult()
             index = self.index()
             slots = asyncio.Semaphore(concurrency)
 
-            async def serve(subscription: dict, writes: list[asyncio.Future]) -> None:
+            async def serve(chat: list[dict], writes: list[asyncio.Future]) -> None:
                 async with slots:
                     try:
-                        await self._serve(index, subscription, result, writes)
+                        await self._serve(index, chat, result, writes)
                     except Exception:
-                        # One subscription's trouble (a state write that failed, say) must
-                        # not cancel the others' sends; its watermark stays, so it is tried
+                        # One chat's trouble (a state write that failed, say) must not
+                        # cancel the others' sends; its watermarks stay, so it is tried
                         # again next time.
-                        log.exception("digest for subscription %s failed", subscription.get("doc_id"))
+                        log.exception("digest for chat %s failed", chat[0].get("conversation_id"))
                         result.failed += 1
 
-            subscriptions = await asyncio.to_thread(self.state.subscriptions)
+            chats: dict[tuple[str, str], list[dict]] = {}
+            for subscription in await asyncio.to_thread(self.state.subscriptions):
+                chats.setdefault((subscription["channel"], subscription["conversation_id"]), []).append(subscription)
             writes: list[asyncio.Future] = []
             try:
                 async with asyncio.TaskGroup() as group:
-                    for subscription in subscriptions:
-                        group.create_task(serve(subscription, writes))
+                    for chat in chats.values():
+                        group.create_task(serve(chat, writes))
             finally:
-                # However the run ends, every send the channel accepted has its watermark
+                # However the run ends, every send the channel accepted has its watermarks
                 # on disk before `run` returns or raises.
                 if writes:
                     await asyncio.gather(*writes, return_exceptions=True)
             return result
 
-    async def _serve(self, index: Index, subscription: dict, result: RunResult,
+    async def _serve(self, index: Index, chat: list[dict], result: RunResult,
                      writes: list[asyncio.Future]) -> None:
-        digest = await asyncio.to_thread(build_digest, index, subscription.get("watermark"), subscription.get("topic"))
-        if digest.empty:
+        """One chat: its subscriptions' digests merged into one message."""
+        digests = await asyncio.to_thread(
+            lambda: [(s, build_digest(index, s.get("watermark"), s.get("topic"))) for s in chat])
+        news = [(s, digest) for s, digest in digests if not digest.empty]
+        if not news:
+            if any(s.get("sending") for s in chat):
+                await asyncio.to_thread(self.state.update_subscriptions, [s["doc_id"] for s in chat],
+                                        {"sending": None})
             result.empty += 1
             return
-        outcome = await self._deliver(subscription, digest_reply(digest, subscription.get("topic")))
+        topics = None if any(not s.get("topic") for s, _ in news) else [s["topic"] for s, _ in news]
+        digest = merge_digests([digest for _, digest in news])
+        reply = digest_reply(digest, topics)
+        if any(s.get("sending") for s in chat):
+            reply = Reply(f"{texts.DIGEST_MAYBE_AGAIN}\n\n{reply.text}",
+                          f"{texts.DIGEST_MAYBE_AGAIN}\n\n{reply.markdown or reply.text}",
+                          reply.card, extra=reply.extra)
+        ids = [s["doc_id"] for s in chat]
+        # The intent, on disk before the send: if the process dies before the watermarks
+        # move, the next run knows this chat may already have it.
+        await asyncio.to_thread(self.state.update_subscriptions, ids, {"sending": digest.watermark})
+        outcome = await self._deliver(chat[0], reply)
         if outcome == SENT:
             # Shielded: if the run is cancelled now, the write that records the accepted send
-            # still finishes, so the subscriber does not get the same digest again.
-            write = asyncio.ensure_future(asyncio.to_thread(self.state.update_subscription, subscription["doc_id"], {
-                "watermark": digest.watermark, "last_sent": self.clock().isoformat(timespec="seconds")}))
+            # still finishes, so the chat does not get the same digest again.
+            write = asyncio.ensure_future(asyncio.to_thread(self.state.update_subscriptions, ids, {
+                "watermark": digest.watermark, "sending": None,
+                "last_sent": self.clock().isoformat(timespec="seconds")}))
             writes.append(write)
             await asyncio.shield(write)
             result.sent += 1
         elif outcome == GONE:
-            log.warning("digest subscription %s in %s is gone; marked inactive",
-                        subscription["doc_id"], subscription["channel"])
-            await asyncio.to_thread(self.state.update_subscription, subscription["doc_id"], {"active": False})
+            log.warning("digest chat %s in %s is gone; %d subscriptions marked inactive",
+                        chat[0]["conversation_id"], chat[0]["channel"], len(ids))
+            await asyncio.to_thread(self.state.update_subscriptions, ids, {"active": False, "sending": None})
             result.gone += 1
         else:
+            # The channel said it was not delivered: nothing to warn about next time.
+            await asyncio.to_thread(self.state.update_subscriptions, ids, {"sending": None})
             result.failed += 1
 
     async def _deliver(self, subscription: dict, reply: Reply) -> str:
@@ -251,3 +297,17 @@ class Digests:
         except Exception:
             log.exception("digest delivery to subscription %s failed", subscription.get("doc_id"))
             return FAILED
+
+
+def merge_digests(digests: list[Digest]) -> Digest:
+    """One digest of several (a chat's topics): each decision once, meetings newest first."""
+    meetings: dict[tuple[str, str], dict[tuple[int, str], DigestEntry]] = {}
+    for digest in digests:
+        for day, body, entries in digest.groups:
+            meeting = meetings.setdefault((day, body), {})
+            for entry in entries:
+                meeting.setdefault((entry.number, entry.title), entry)
+    merged = Digest(watermark=max(digest.watermark for digest in digests))
+    for (day, body), entries in sorted(meetings.items(), key=lambda pair: pair[0][0], reverse=True):
+        merged.groups.append((day, body, sorted(entries.values(), key=lambda entry: entry.number)))
+    return merged

@@ -56,6 +56,10 @@ def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Cal
         ))
     else:
         lines.append(texts.STATUS_NO_RUN)
+    damage = state.damage()
+    if damage:
+        lines.append(texts.STATUS_STATE_DAMAGED.format(
+            kept=", ".join(damage["kept"]), recovered=texts.counted(damage["recovered"], texts.SUBSCRIPTIONS)))
     lines.append(texts.STATUS_SUBSCRIBERS.format(count=len(state.subscriptions())))
     audit = state.recent_audit(AUDIT_SHOWN)
     if audit:

@@ -174,6 +174,10 @@ STATUS_NO_INDEX = "Indeks: {reason}"
 STATUS_LAST_RUN = "Seneste genindeksering: {when} af {who}: {result} ({seconds} s)."
 STATUS_NO_RUN = "Seneste genindeksering: ingen endnu fra chatten."
 STATUS_SUBSCRIBERS = "Abonnenter på ugeoversigten: {count}."
+STATUS_STATE_DAMAGED = (
+    "Tilstandsfilen var beskadiget og er lagt til side som {kept}; {recovered} er genskabt fra den. "
+    "Se filen efter, og flyt eller slet den derefter fra datamappen."
+)
 STATUS_AUDIT = "Seneste administratorhandlinger:"
 STATUS_AUDIT_LINE = "- {when} {who}: {command} → {result}"
 RESULT_OK = "gennemført"
@@ -201,6 +205,11 @@ CARD_ACTION_UNKNOWN = "Den knap kan jeg ikke svare på. Skriv dit spørgsmål i 
 SUBSCRIBED = "Denne chat abonnerer nu på ugeoversigten over direktionens nye beslutninger{topic}. {next}"
 SUBSCRIBED_TOPIC = " om »{topic}«"
 ALREADY_SUBSCRIBED = "Denne chat abonnerer allerede på ugeoversigten{topic}. {next}"
+TOO_MANY_SUBSCRIPTIONS = (
+    "Denne chat har allerede {limit} abonnementer, og det er det højeste antal. "
+    "Afmeld et emne med »afmeld emne«, eller skriv »abonner« uden emne for at få alle nye beslutninger."
+)
+TOPICS_JOIN = "«, »"
 NEXT_DIGEST = "Næste ugeoversigt kommer {when}."
 DIGEST_OFF = "Ugeoversigten er slået fra på denne server, så der sendes ingen lige nu."
 UNSUBSCRIBED = "Denne chat får ikke længere ugeoversigten ({subscriptions} afmeldt)."
@@ -219,6 +228,9 @@ DIGEST_MORE = "… og {count} beslutninger mere. Spørg mig om dem, fx med møde
 DIGEST_EMPTY_PREVIEW = "Der er ingen nye beslutninger til din ugeoversigt lige nu."
 DIGEST_USAGE = "Skriv »digest nu« for at sende ugeoversigten til alle abonnenter nu, eller »digest vis« for at se din egen."
 DIGEST_STARTED = "Ugeoversigten sendes nu til alle abonnenter. Jeg skriver, når den er sendt."
+DIGEST_MAYBE_AGAIN = (
+    "(Serveren blev afbrudt, mens ugeoversigten blev sendt sidst, så du har måske fået den før.)"
+)
 DIGEST_SENT = "Ugeoversigten er sendt: {sent} sendt, {empty} uden nyt, {failed} mislykkedes, {gone} abonnementer stoppet."
 
 # Adaptive Card labels

@@ -204,15 +204,15 @@ async def test_a_failed_state_write_costs_that_subscriber_only(world, monkeypatc
     for who in ("a1", "a2", "a3"):
         await world.chat(who).say("abonner")
     world.add_meeting()
-    real = world.state.update_subscription
+    real = world.state.update_subscriptions
     first = world.state.subscriptions()[0]["doc_id"]
 
-    def failing(doc_id, changes):
-        if doc_id == first:
+    def failing(doc_ids, changes):
+        if first in doc_ids:
             raise OSError(28, "No space left on device")
-        return real(doc_id, changes)
+        return real(doc_ids, changes)
 
-    monkeypatch.setattr(world.state, "update_subscription", failing)
+    monkeypatch.setattr(world.state, "update_subscriptions", failing)
     result = await world.digests.run()
     assert (result.sent, result.failed) == (2, 1)
 
