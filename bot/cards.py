@@ -87,8 +87,13 @@ def list_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
 
 
 def text_block(text: str, **style: Any) -> dict[str, Any]:
-    """A wrapping TextBlock showing `text` as written (see the module docstring)."""
-    return {"type": "TextBlock", "text": markup.markdown(text), "wrap": True, **style}
+    """A wrapping TextBlock showing `text` as written, line by line (see the module docstring).
+
+    A TextBlock renders a single line break as a space (seen in the Agents Playground: a
+    decision's dated lines ran together), so each line becomes a paragraph of its own.
+    """
+    lines = [line for line in markup.markdown(text).split("\n") if line.strip()]
+    return {"type": "TextBlock", "text": "\n\n".join(lines), "wrap": True, **style}
 
 
 def fact(title: str, value: str) -> dict[str, str]:

@@ -198,7 +198,21 @@ def reply_activity(reply: Reply) -> Activity:
 
 
 def markdown_activity(markdown: str) -> Activity:
-    return Activity(type=ActivityTypes.message, text=markdown, text_format=TextFormatTypes.markdown)
+    return Activity(type=ActivityTypes.message, text=keep_lines(markdown), text_format=TextFormatTypes.markdown)
+
+
+def keep_lines(markdown: str) -> str:
+    """`markdown` with a hard break ("  ") wherever a line is followed by another.
+
+    Teams renders a single line break as a space (seen in the Agents Playground: the help
+    text's last two lines and a decision's dated lines ran together); a blank line would
+    instead split lists and quotes apart.
+    """
+    lines = markdown.split("\n")
+    for number, line in enumerate(lines[:-1]):
+        if line.strip() and lines[number + 1].strip() and not line.endswith("  "):
+            lines[number] = line + "  "
+    return "\n".join(lines)
 
 
 def _summary(text: str) -> str:

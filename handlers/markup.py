@@ -12,7 +12,9 @@ renders a markdown subset too). Three functions, used by every renderer:
   which Webex, Teams and the Adaptive Card renderers follow), `&` written as `&amp;` so no
   entity can form, and at the start of each line whatever would open a block: "8. april
   2026" and "1. behandling" would otherwise start a numbered list (Teams renders
-  `<ol start="8">`), "- " a bullet, "===" a heading. Line breaks are kept.
+  `<ol start="8">`), "- " a bullet, "===" a heading. Line breaks are kept. A bare address
+  ("https://…", an e-mail) may still be linked by a client, showing the address itself:
+  Teams' renderer links it even when escaped, so nothing is gained by mangling it.
 - `plain(text, limit)`: `clean`, on one line, bounded: someone's own words repeated back
   in a plain-text reply, where a newline could forge a line of the bot's own.
 

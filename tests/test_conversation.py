@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.conversation import Conversation
+from handlers.messages import Incoming
 from knowledge.state import StateStore
 from tests.chat import Chat
 
@@ -104,3 +105,26 @@ async def test_an_empty_index_says_so(tmp_path):
     reply = await Chat(Conversation(lambda: empty)).say("hændelseslog")
     # Not "Jeg fandt intet": that would say the subject was never treated.
     assert reply.startswith("Indekset rummer endnu ingen referater")
+
+
+async def test_the_help_text_writes_no_angle_brackets_that_teams_could_take_for_a_tag(chat):
+    # Regression: "»abonner <emne>«" could be eaten as an HTML tag by Teams.
+    help_text = await chat.say("hjælp")
+    assert "<" not in help_text and "»abonner budget«" in help_text
+
+
+async def test_nothing_near_enough_still_says_how_to_ask(chat):
+    reply = await chat.say("qwzx plorkt")
+    assert reply.startswith("Jeg fandt intet i referaterne, der svarer på »qwzx plorkt«.")
+    assert "sagsnummer" in reply and "mødedato" in reply and "»hjælp«" in reply
+
+
+async def test_the_subscription_list_ends_before_the_closing_note(sample_index):
+    # Regression: without a blank line, Teams glued the note into the last bullet.
+    chat = Chat(Conversation(lambda: sample_index), channel="msteams")
+    await chat.say("abonner")
+    reply = await chat.conversation.handle(Incoming("abonnementer", **chat.sender))
+    for text in (reply.text, reply.markdown):
+        bullets, note = text.rsplit("\n\n", 1)
+        assert bullets.splitlines()[-1].startswith("- alle nye beslutninger")
+        assert note.startswith("Ugeoversigten er slået fra")

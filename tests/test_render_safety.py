@@ -45,6 +45,16 @@ Beslutning
 # overskrift
 
 {"Direktionen godkender planen for de næste år med følgende forudsætninger. " * 1500}
+
+Punkt 2: Budgettemadage
+
+85.99.00A00-2-26
+
+Beslutning
+
+Følgende datoer er fastlagt:
+29.04.26 Budgettemadag for direktionen
+27.05.26 Thyborøn Havn
 """
 
 # Markup that must never appear unescaped in anything the bot sends.
@@ -146,3 +156,14 @@ async def test_status_shows_no_line_forged_by_a_display_name(hostile):
     assert len(audit) == 1, audit
     assert audit[0].startswith("- ") and "ALT OK" in audit[0] and "\\*\\*ALT OK\\*\\*" in audit[0]
     assert_inert(audit[0])
+
+
+async def test_a_meeting_list_does_not_run_a_decisions_dated_lines_together(hostile):
+    # Regression: "29.04.26 Budgettemadag … 27.05.26 Thyborøn Havn …" ran together on one
+    # line in the list, while the item's own card kept the lines. The list shows the first
+    # line; the item's button opens the rest.
+    await hostile.webex_say("referat fra direktionen 15. oktober 2026")
+    await hostile.until(lambda: hostile.webex.sent)
+    markdown = hostile.webex.sent[0]["markdown"]
+    assert "Følgende datoer er fastlagt: …" in markdown
+    assert "Budgettemadag for direktionen" not in markdown

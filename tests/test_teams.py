@@ -22,6 +22,7 @@ from bot.teams import (
     TEAMS_APP_ID,
     TEAMS_BOT,
     BeslutningsBot,
+    markdown_activity,
     without_bot_mention,
 )
 from bot.teams_adapter import BotAuthConfig, TeamsAdapter
@@ -193,7 +194,8 @@ async def test_welcome_when_the_bot_is_added(sample_index):
     await adapter.send(Activity(type="conversationUpdate", members_added=[BOT]))
 
     [welcome] = adapter.activity_buffer
-    assert welcome.text == texts.WELCOME
+    # Each line ends in a hard break, so Teams keeps the lines apart.
+    assert welcome.text.replace("  \n", "\n") == texts.WELCOME
     assert welcome.text_format == "markdown"
 
 
@@ -444,3 +446,10 @@ async def test_a_group_chat_still_sees_the_typing_indicator_before_the_answer(se
     assert response.status == 201
     assert [(posted.type, posted.conversation_id) for posted in connector.posted] == [
         ("typing", "19:chat@thread.v2"), ("message", "19:chat@thread.v2")]
+
+
+def test_lines_of_a_markdown_message_stay_apart_in_teams_and_lists_stay_lists():
+    # Regression: Teams showed the help text's last two lines as one (a single line break
+    # is a space in markdown), and meeting lists ran a decision's dated lines together.
+    activity = markdown_activity("Ugeoversigt: »abonner«.\nAdministratorer: »status«.\n\n- a\n  29\\.04.26 b\n- c")
+    assert activity.text == "Ugeoversigt: »abonner«.  \nAdministratorer: »status«.\n\n- a  \n  29\\.04.26 b  \n- c"
