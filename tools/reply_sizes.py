@@ -1,0 +1,49 @@
+"""Print how big each reply is as Teams and Webex would receive it, over minutes with a huge
+decision and a huge earlier decision (the minutes of tests/test_render_safety.py).
+
+    .venv/bin/python tools/reply_sizes.py
+
+Not part of the bot: a figure for docs/RELIABILITY.md ("Every reply fits its platform").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot import teams, webex  # noqa: E402
+from handlers.conversation import Conversation  # noqa: E402
+from handlers.fit import fit_reply  # noqa: E402
+from handlers.messages import Incoming  # noqa: E402
+from knowledge.indexer import build_index  # noqa: E402
+from knowledge.live import LiveIndex  # noqa: E402
+from tests.test_render_safety import HOSTILE_MINUTES  # noqa: E402
+
+QUESTIONS = ("zyxqvorp vejledning", "referat fra direktionen 15. oktober 2026")
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp())
+    (folder / "minutes").mkdir()
+    (folder / "minutes" / "hostile.txt").write_text(HOSTILE_MINUTES, encoding="utf-8")
+    build_index([folder / "minutes"], folder / "index.json")
+    conversation = Conversation(LiveIndex.open(folder / "index.json").get)
+    for question in QUESTIONS:
+        reply = asyncio.run(conversation.handle(Incoming(question, channel="msteams")))
+        sizes = [len(json.dumps(activity.serialize()).encode("utf-16-le")) for activity in teams.reply_activities(reply)]
+        print(f"{question!r:44} Teams activity, UTF-16 bytes: {sizes}")
+        reply = asyncio.run(conversation.handle(Incoming(question, channel="webex")))
+        parts = [fit_reply(part, webex.fits) for part in (reply, *reply.extra)]
+        markdown = [len((part.markdown or part.text).encode()) for part in parts]
+        cards = [len(json.dumps(webex.answer_card(part.card, webex.CARD_VERSION)).encode()) if part.card else 0
+                 for part in parts]
+        print(f"{question!r:44} Webex markdown, UTF-8 bytes: {markdown}; card JSON: {cards}")
+
+
+if __name__ == "__main__":
+    main()
