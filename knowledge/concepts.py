@@ -25,6 +25,11 @@ JOIN_WEIGHT = 0.95
 ACRONYM_WEIGHT = 0.9
 AFFIX_WEIGHT = 0.45
 AFFIX_LIMIT = 12
+# The Danish stemmer does not always give one stem for one word's forms: "budget" stems to
+# "budg" while "budgettet" stems to "budget". A term that differs from the question's only
+# by such an ending is the same word, nearly as sure as the exact term.
+INFLECTION_WEIGHT = 0.95
+INFLECTIONS = ("et", "en", "er", "e", "s", "t", "ets", "ens", "ene", "erne")
 
 
 @dataclass
@@ -126,9 +131,17 @@ class ConceptBuilder:
             concept.variants.append(Variant((self.lookup[key],), 1.0))
         else:
             concept.variants.extend(self._fuzzy(key))
+            plain = fold(word)
+            if plain != key:
+                # The stemmer may cut a misspelt word badly ("temeffekt" → "temeffek"): the
+                # word as written is compared too.
+                known = {variant.term_ids for variant in concept.variants}
+                concept.variants.extend(v for v in self._fuzzy(plain) if v.term_ids not in known)
             split = self._split(key)
             if split:
                 concept.variants.append(Variant(split, SPLIT_WEIGHT))
+        for term_id in self._inflections(key):
+            concept.variants.append(Variant((term_id,), INFLECTION_WEIGHT))
         expansion = self._acronyms.get(fold(word)) or self._acronyms.get(key)
         if expansion:
             ids = self._ids(expansion)
@@ -140,6 +153,16 @@ class ConceptBuilder:
         return concept
 
     # --- vocabulary look-ups -----------------------------------------------------------
+
+    def _inflections(self, key: str) -> list[int]:
+        """Terms that are `key` with a Danish ending more or less ("budg" and "budget")."""
+        if len(key) < 4 or not key.isalpha():
+            return []
+        found = {key + ending for ending in INFLECTIONS}
+        found.update(key[: -len(ending)] for ending in INFLECTIONS
+                     if key.endswith(ending) and len(key) - len(ending) >= 4)
+        found.discard(key)
+        return [self.lookup[candidate] for candidate in sorted(found) if candidate in self.lookup]
 
     def _ids(self, phrase) -> tuple[int, ...]:
         ids = [self.lookup.get(part) for part in phrase]

@@ -9,6 +9,7 @@ not disturb them; `Index.changed()` tells when a newer generation is on disk.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 from knowledge import postings as postings_module
@@ -66,14 +67,15 @@ class Index:
         """Whether the store on disk is no longer the one this index was read from."""
         return self.path is not None and _stamp(self.path) != self.stamp
 
-    def lookup(self, question: str, limit: int = 5) -> Result:
-        """The full answer: its shape, the hits, and suggestions when nothing answers."""
-        return self.searcher.search(question, limit)
+    def lookup(self, question: str, limit: int = 5, today: date | None = None) -> Result:
+        """The full answer: its shape, the hits, and suggestions when nothing answers.
+        `today` (default: today in Copenhagen) is what "i går" and "sidste uge" count from."""
+        return self.searcher.search(question, limit, today=today)
 
-    def search(self, question: str, limit: int = 5) -> list[Hit]:
+    def search(self, question: str, limit: int = 5, today: date | None = None) -> list[Hit]:
         """Ranked hits for `question`; empty when nothing in the minutes answers it."""
-        result = self.lookup(question, limit)
-        return result.hits[:limit] if result.kind in ("answer", "case") else result.hits
+        result = self.lookup(question, limit, today=today)
+        return result.hits[:limit] if result.kind in ("answer", "case", "cases") else result.hits
 
     def newest_meeting(self) -> dict | None:
         return max(self.meetings.values(), key=lambda row: row["date"], default=None)

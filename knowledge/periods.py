@@ -153,3 +153,109 @@ class Dates:
             else:
                 self.date_from, self.date_to, self.kind = start, end, kind
         return " "
+
+
+# --- relative and vague periods ------------------------------------------------------------------
+# "i går", "sidste uge", "de seneste 3 måneder", "i foråret 2025", "før sommerferien": read
+# against today's date in Copenhagen (given by the caller, so tests can set the clock).
+# A season without a year stays a topic word: "UniQ forår" is a title, and which spring
+# someone means in November is a guess.
+
+_N = r"(?P<n>\d{1,2}|to|tre|fire|fem|seks)"
+_NUMBER_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6}
+_SEASONS = {"forår": (3, 5), "sommer": (6, 8), "efterår": (9, 11), "vinter": (12, 2)}
+_SEASON_WORD = da(r"(?P<season>forår|sommer|efterår|vinter)(?:et|en)?")
+RELATIVE = compile_ci(
+    r"(?<!\w)(?:"
+    r"(?P<day>" + da(r"i\s+dag|i\s+går|igår|i\s+forgårs|i\s+morgen") + r")"
+    r"|(?:i\s+|fra\s+|inden\s+for\s+)?(?:de|den|det)\s+(?:sidste|seneste)\s+" + _N
+    + r"\s+(?P<nunit>dage|dag|uger|uge|" + da(r"måneder|måned") + r"|år)"
+    r"|(?:i\s+|inden\s+for\s+)?(?:den|det)\s+(?:sidste|seneste)\s+(?P<lunit>uge|" + da("måned") + r"|år)"
+    r"|(?:i\s+)?(?P<which>denne|dette|sidste|forrige|næste|" + da("førstkommende") + r")\s+(?P<unit>uge|"
+    + da("måned") + r"|år|kvartal)"
+    r"|(?P<thisyear>i\s+" + da("år") + r"|i\s+fjor)"
+    r"|(?:i\s+)?uge\s+(?P<week>\d{1,2})(?:\s+(?:i\s+)?(?P<wyear>" + _YEAR + r"))?"
+    r"|(?:i\s+(?:løbet\s+af\s+)?)?" + _SEASON_WORD + r"\s+(?:i\s+)?(?P<syear>" + _YEAR + r")"
+    r"|(?P<edge>" + da(r"før|inden|efter|op\s+til") + r")\s+(?P<holiday>sommerferien|" + da("jul|julen|nytår")
+    + r")(?:\s+(?P<hyear>" + _YEAR + r"))?"
+    r")(?!\w)"
+)
+
+
+def _week(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _shift_months(day: date, count: int) -> date:
+    index = day.year * 12 + day.month - 1 + count
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _unit_period(unit: str, today: date, offset: int) -> tuple[date, date, str]:
+    if unit == "uge":
+        start, end = _week(today + timedelta(weeks=offset))
+        return start, end, "week"
+    if unit == "år":
+        return (*months(today.year + offset, 1, 12), "year")
+    if unit == "kvartal":
+        first = _shift_months(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), 3 * offset)
+        return (*months(first.year, first.month, first.month + 2), "quarter")
+    first = _shift_months(date(today.year, today.month, 1), offset)
+    return (*months(first.year, first.month, first.month), "month")
+
+
+def relative_period(match: re.Match[str], today: date) -> tuple[date, date, str] | None:
+    """The period a RELATIVE match names, seen from `today`, and its kind."""
+    g = match.group
+    if g("day"):
+        word = plain(g("day")).replace(" ", "")
+        shift = {"idag": 0, "igår": -1, "iforgårs": -2, "imorgen": 1}.get(word, 0)
+        day = today + timedelta(days=shift)
+        return day, day, "day"
+    if g("n") or g("lunit"):
+        count = _NUMBER_WORDS.get((g("n") or "1").lower()) or int(g("n") or 1)
+        unit = plain(g("nunit") or g("lunit"))
+        if unit.startswith("dag"):
+            start = today - timedelta(days=count)
+        elif unit.startswith("uge"):
+            start = today - timedelta(weeks=count)
+        elif unit.startswith("måned"):
+            start = _shift_months(today, -count)
+        else:
+            start = _shift_months(today, -12 * count)
+        return start, today, "span"
+    if g("which"):
+        which = plain(g("which"))
+        offset = {"denne": 0, "dette": 0, "sidste": -1, "forrige": -1}.get(which, 1)
+        return _unit_period(plain(g("unit")), today, offset)
+    if g("thisyear"):
+        return _unit_period("år", today, 0 if "år" in plain(g("thisyear")) else -1)
+    if g("week"):
+        year = int(g("wyear") or today.year)
+        try:
+            start = date.fromisocalendar(year, int(g("week")), 1)
+        except ValueError:
+            return None
+        return start, start + timedelta(days=6), "week"
+    if g("season"):
+        year = int(g("syear"))
+        first, last = _SEASONS[plain(g("season"))]
+        if first > last:  # the winter of 2025 runs from December 2024 to February 2025
+            return date(year - 1, first, 1), months(year, last, last)[1], "season"
+        return (*months(year, first, last), "season")
+    if g("holiday"):
+        holiday = plain(g("holiday"))
+        before = plain(g("edge")) in ("før", "inden", "op til")
+        if g("hyear"):
+            year = int(g("hyear"))
+        else:  # the last such holiday that has begun, or this year's when it is near
+            start_month = 7 if holiday == "sommerferien" else (12 if holiday.startswith("jul") else 1)
+            year = today.year if (today.month, today.day) >= (start_month - (1 if before else 0), 1) else today.year - 1
+        if holiday == "sommerferien":
+            return (date(year, 5, 15), date(year, 6, 30), "span") if before else (date(year, 8, 1), date(year, 9, 15), "span")
+        if holiday.startswith("jul"):
+            return (date(year, 11, 15), date(year, 12, 23), "span") if before else (date(year, 12, 27), date(year + 1, 1, 31), "span")
+        return (date(year - 1, 11, 15), date(year - 1, 12, 23), "span") if before else (date(year, 1, 2), date(year, 2, 15), "span")
+    return None

@@ -10,9 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from knowledge.periods import RANGE, SINGLE, WORD_END, Dates, compile_ci, da, months, plain, words
+from knowledge.periods import (
+    RANGE, RELATIVE, SINGLE, WORD_END, Dates, compile_ci, da, months, plain, relative_period, words,
+)
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,11 @@ class Question:
     latest: bool
     meeting: bool
     when: bool
-
+    # Added for bodies and relative time; defaults keep older callers working.
+    bodies: tuple[str, ...] = ()  # the bodies named, as the index stores them
+    time: str | None = None  # "kl. 17:15" beside a date: which of a day's meetings
+    relative: str = ""  # the relative or vague period as written ("i går", "i foråret 2025")
+    closed_wanted: bool = False  # "lukket punkt om …": a closed item may come first
 
 
 # --- cleaning ------------------------------------------------------------------------------
@@ -51,7 +60,18 @@ _CASE = compile_ci(
     r"|[a-zæøå]{2,6}-(?:19|20)\d{2}-\d{3,10}"  # EMN-2025-008912
     r"|\d{2}/\d{3,8}"  # 12/27845 (dd/dddd is vetted below: it may be month/year)
     r"|(?:19|20)\d{2}-(?:\d{3}|\d{5,8}|(?!19|20)\d{4})"  # 2011-29298, never 2027-2030
+    r"|\d{2}-\d{6}[a-zæøå]?"  # Greve's portal: 23-013356, 20-054308K
     r")(?![\w/-]|\.\d)"
+)
+_CASE_WORD = (
+    r"(?<!\w)(?:sagsnummeret|sagsnummer|sagsnr\.?|sags-nr\.?|sagen|sag|journalnummeret|journalnummer"
+    r"|journalnr\.?|j\.\s?nr\.?|jnr\.?)\s*(?:nr\.?\s*)?[:#]?\s*"
+)
+# The start of a journal number: "85.13.00G01" (a case group), or "85.13" after "sag";
+# the search lists the cases it begins.
+_PARTIAL_CASE = compile_ci(
+    r"(?:" + _CASE_WORD + r")?(?<![\w./-])(?P<case>\d{2}\.\d{2}\.\d{2}[a-zæøå]\d{2}(?:-\d{1,6})?)(?![\w/.-])"
+    r"|" + _CASE_WORD + r"(?<![\w./-])(?!(?:19|20)\d\d(?![\w./-]))(?P<short>\d{2}\.\d{2}(?:\.\d{2})?|[a-zæøå]{0,6}[-/.]?\d[\w./-]{3,})(?![\w/.-])"
 )
 
 
@@ -167,7 +187,9 @@ def _squash(text: str) -> str:
 
 
 def _take_case(match: re.Match[str], found: list[str]) -> str:
-    number = match["case"].upper()
+    number = (match["case"] or match.groupdict().get("short") or "").upper().rstrip(".")
+    if not number:
+        return match.group(0)
     first, _, second = number.partition("/")
     if second and len(second) == 4 and 1 <= int(first) <= 12 and 1950 <= int(second) <= 2099:
         return match.group(0)  # "12/2025" is a month, left for the date patterns
@@ -223,22 +245,66 @@ def _only_meeting_words(topic: str) -> bool:
     return all(plain(token) in _MEETING_VOCABULARY for token in _TOKEN.findall(topic))
 
 
-def _parse(raw: str) -> Question:
+# A body after these words is what the item is about, not who decided it.
+_FOR_BODY = compile_ci(r"(?<!\w)(?:for|til|over\s+for|overfor|fra\s+\w+\s+til|mellem|hos)\s*$")
+_CLOSED_WORD = compile_ci(r"(?<!\w)(?:lukket|lukkede|lukkethed)(?!\w)")
+_CLOCK = compile_ci(r"(?<!\w)kl\.?\s*(?P<h>\d{1,2})[:.](?P<m>\d{2})(?!\d)")
+
+
+def _parse(raw: str, today: date | None, bodies) -> Question:
     # Nobody types a question this long; the cap bounds the work on pasted documents.
     text = _squash(_CONTROL.sub(" ", unicodedata.normalize("NFC", raw[:_MAX_CHARS])))
     when = bool(_WHEN.search(text))
     meeting_word = bool(_MEETING_WORD.search(text))
+    closed_wanted = bool(_CLOSED_WORD.search(text))
+    named: list[str] = []
+    soft: list[str] = []  # "temadrøftelser for kommunalbestyrelsen": a subject, unless nothing else is asked
+    soft_words: list[str] = []
+    if bodies is not None:
+        for start, end, names in reversed(bodies.mentions(text)):
+            if _FOR_BODY.search(text[:start]):
+                soft[:0] = sorted(names)
+                soft_words.append(text[start:end])
+                continue
+            named[:0] = sorted(names)
+            text = text[:start] + " " + text[end:]
+        text = _squash(text)
 
     cases: list[str] = []
     text = _CASE.sub(lambda match: _take_case(match, cases), text)
+    text = _PARTIAL_CASE.sub(lambda match: _take_case(match, cases), text)
+    clock = _CLOCK.search(text)
+    time = f"{int(clock['h']):02d}:{clock['m']}" if clock and int(clock["h"]) < 24 else None
     dates = Dates()
     text = RANGE.sub(dates.range, text)
+    relative_words: list[str] = []
+
+    def relative(match: re.Match[str]) -> str:
+        if dates.found:
+            return match.group(0)
+        span = relative_period(match, today or datetime.now(LOCAL).date())
+        if span is None:
+            return match.group(0)
+        dates.found = True
+        dates.date_from, dates.date_to, dates.kind = span
+        relative_words.append(_squash(match.group(0)))
+        return " "
+
+    text = RELATIVE.sub(relative, text)
     text = SINGLE.sub(dates.single, text)
     text, relative = _RELATIVE.subn(" ", text)
     text, latest_words = _LATEST.subn(" ", text)
     latest = bool(relative or latest_words)
 
     topic = _topic(_squash(text))
+    if soft:
+        rest = topic
+        for words_ in soft_words:
+            rest = rest.replace(words_, " ")
+        if not named and _only_meeting_words(_squash(rest)):
+            # Nothing but the body and meeting words ("referat for økonomiudvalget"): it is
+            # the body's meetings that are asked about.
+            named, topic = soft, _topic(_squash(rest))
 
     date_from, date_to, kind = dates.date_from, dates.date_to, dates.kind
     year_hint = None
@@ -254,21 +320,27 @@ def _parse(raw: str) -> Question:
     meeting = (
         not cases
         and _only_meeting_words(topic)
-        and (kind in ("day", "month") or latest or meeting_word)
+        and (kind in ("day", "week", "month") or latest or meeting_word or (bool(named) and not kind))
         and not (when and not topic and not kind)  # "hvornår var sidste møde" wants a date
     )
     if meeting:
         topic = ""
     return Question(raw=raw, topic=topic, case_numbers=tuple(cases), date_from=date_from,
                     date_to=date_to, exact_day=kind == "day", year_hint=year_hint, latest=latest,
-                    meeting=meeting, when=when)
+                    meeting=meeting, when=when, bodies=tuple(dict.fromkeys(named)), time=time,
+                    relative=" ".join(relative_words), closed_wanted=closed_wanted)
 
 
-def parse_question(text: str) -> Question:
-    """Read a question typed in chat; never raises, whatever the text."""
+def parse_question(text: str, today: date | None = None, bodies=None) -> Question:
+    """Read a question typed in chat; never raises, whatever the text.
+
+    `today` (default: today in Copenhagen) is what "i går" and "sidste uge" count from;
+    `bodies` (a `knowledge.bodies.BodyMatcher`) finds the bodies the question names and
+    takes their names out of the topic.
+    """
     raw = text if isinstance(text, str) else ("" if text is None else str(text))
     try:
-        return _parse(raw)
+        return _parse(raw, today, bodies)
     except Exception:  # noqa: BLE001 - a chat bot must answer something for any input
         topic = _SPACES.sub(" ", _CONTROL.sub(" ", raw)).strip(_EDGE)[:500]
         return Question(raw, topic, (), None, None, False, None, False, False, False)

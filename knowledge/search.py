@@ -14,11 +14,18 @@ from datetime import date
 
 import numpy as np
 
+from knowledge.bodies import BodyMatcher, display_name
+from knowledge.cases import MAX_CASES, Cases, normalise_case
 from knowledge.concepts import Concept, ConceptBuilder
+from knowledge.meetings import Meetings
 from knowledge.postings import DECISION, SUMMARY, TITLE, Postings
 from knowledge.question import Question, parse_question
 
+__all__ = ["Hit", "Result", "Searcher", "make_hit", "normalise_case"]
+
 CANDIDATES = 50
+# "Se også" lists this many items after the answer.
+SEE_ALSO = 4
 STRONG = TITLE | DECISION | SUMMARY
 # Newer decisions are what people ask about: an item's score is raised by up to this
 # share, halving with every RECENCY_HALF_LIFE years of age relative to the newest meeting
@@ -62,12 +69,18 @@ class Hit:
     source: str
     body: str
     item: dict = field(repr=False, default_factory=dict)
+    body_name: str = ""  # the body as people say it ("Byrådet" for "Byråd 2022-2025")
+    meeting_id: str = ""
+    # The case's items in date order, this one included, each with its body: a portal case
+    # goes fagudvalg → Økonomiudvalget → Byrådet under one number.
+    stages: list[dict] = field(repr=False, default_factory=list)
 
     def to_json(self) -> dict:
         return {
             "date": self.date, "number": self.number, "title": self.title,
             "case_number": self.case_number, "decision": self.decision,
             "closed": self.closed, "score": round(self.score, 4), "source": self.source,
+            "body": self.body_name or self.body,
         }
 
 
@@ -76,8 +89,10 @@ class Result:
     """What the search found, and in what shape to show it.
 
     kind: answer (best item first), case (every item of a journal number, newest first),
-    meeting (one meeting's items in order), none (nothing answers; `suggestions` holds the
-    closest titles), empty (no question at all).
+    cases (the cases a partial journal number begins: `cases`, and their newest items in
+    `hits`), meeting (one meeting's items in order), meetings (several meetings qualify:
+    `meetings` is the pick list), none (nothing answers; `suggestions` holds the closest
+    titles, `reason` says why when there is more to say), empty (no question at all).
     """
 
     kind: str
@@ -86,22 +101,35 @@ class Result:
     suggestions: list[Hit] = field(default_factory=list)
     meeting: dict | None = None
     coverage: float = 0.0  # share of the question the first hit covers (topic questions)
+    # reason for "none": "body_has_nothing" (the body asked about has nothing on it;
+    # `elsewhere` holds what other bodies decided), "no_meetings_in_period" (`meetings`
+    # holds the nearest meetings), "unknown_case" (`cases` holds the nearest numbers).
+    reason: str = ""
+    bodies: list[str] = field(default_factory=list)  # the bodies asked about, as people say them
+    elsewhere: list[Hit] = field(default_factory=list)
+    # Pick list or nearest meetings: id, body, body_name, date, time, place, items, question.
+    meetings: list[dict] = field(default_factory=list)
+    # Partial or unknown case numbers: case_number, title, count, first_date, last_date,
+    # bodies, question.
+    cases: list[dict] = field(default_factory=list)
+    # "Se også" for an answer: one item per case (the case's other stages are on the
+    # first hit's `stages`), no closed items unless asked for.
+    see_also: list[Hit] = field(default_factory=list)
+    several_bodies: bool = False  # the index holds more than one body: name it everywhere
 
 
 def make_hit(item: dict, score: float) -> Hit:
     """A hit for a stored item; a closed item carries its title and date, nothing else."""
     closed = bool(item.get("closed"))
+    body = item.get("body", "") or ""
     return Hit(
         id=item["id"], date=item["date"], number=int(item["number"]), title=item.get("title", ""),
         case_number=None if closed else item.get("case_number"),
         decision=None if closed else item.get("decision", ""),
         closed=closed, score=float(score), source=item.get("source", ""),
-        body=item.get("body", ""), item={} if closed else item,
+        body=body, item={} if closed else item, body_name=display_name(body) if body else "",
+        meeting_id=item.get("meeting_id", ""),
     )
-
-
-def normalise_case(value: str) -> str:
-    return "".join(value.split()).upper()
 
 
 class Searcher:
@@ -114,29 +142,38 @@ class Searcher:
         self.concepts = ConceptBuilder(postings)
         self.dates = np.array([date.fromisoformat(row["date"]).toordinal() for row in items], dtype=np.int32)
         self.years = np.array([int(row["date"][:4]) for row in items], dtype=np.int32)
+        self.closed = np.array([bool(row.get("closed")) for row in items], dtype=bool)
         newest = int(self.dates.max()) if len(items) else 0
         age_years = (newest - self.dates.astype(np.float32)) / 365.25
         self.recency = (1.0 + RECENCY * 0.5 ** (age_years / RECENCY_HALF_LIFE)).astype(np.float32)
-        self.by_case: dict[str, list[int]] = {}
-        self.by_meeting: dict[str, list[int]] = {}
-        for doc, row in enumerate(items):
-            case = row.get("case_number")
-            # A closed item's journal number would tie the case to it: more than title and date.
-            if case and not row.get("closed"):
-                # Stored journal numbers are already upper case without spaces (the parser's
-                # doing), so the full normalisation is only needed for the question side.
-                self.by_case.setdefault(case, []).append(doc)
-            self.by_meeting.setdefault(row["meeting_id"], []).append(doc)
+        self.cases = Cases(items, self.dates)
+        self.by_case = self.cases.by_case
+        self.calendar = Meetings(items, self.meetings)
+        self.by_meeting = self.calendar.items_of
         self.meeting_dates = sorted({(row["date"], row["meeting_id"]) for row in items})
         self.meeting_years = {int(day[:4]) for day, _ in self.meeting_dates}
+        names = sorted({row.get("body", "") or "" for row in items})
+        number = {name: position for position, name in enumerate(names)}
+        self.body_names = names
+        self.body_of = np.array([number[row.get("body", "") or ""] for row in items], dtype=np.int32)
+        self.bodies = BodyMatcher(name for name in names if name)
+        self.several_bodies = len({display_name(name) for name in names if name}) > 1
 
     # --- entry point -------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = 5) -> Result:
-        question = parse_question(text)
+    def search(self, text: str, limit: int = 5, today: date | None = None) -> Result:
+        question = parse_question(text, today=today, bodies=self.bodies)
+        result = self._dispatch(question, limit)
+        result.bodies = [display_name(name) for name in question.bodies]
+        result.bodies = list(dict.fromkeys(result.bodies))
+        result.several_bodies = self.several_bodies
+        return result
+
+    def _dispatch(self, question: Question, limit: int) -> Result:
         if question.case_numbers:
             return self._case(question, limit)
-        if question.meeting or (not question.topic.strip() and (question.date_from or question.latest)):
+        if question.meeting or (not question.topic.strip() and (question.date_from or question.date_to
+                                                                   or question.latest or question.bodies)):
             return self._meeting(question)
         if not question.topic.strip():
             return Result("empty", question)
@@ -145,29 +182,56 @@ class Searcher:
     # --- shapes of answer --------------------------------------------------------------
 
     def _case(self, question: Question, limit: int) -> Result:
-        docs = [doc for case in question.case_numbers for doc in self.by_case.get(normalise_case(case), [])]
-        docs = sorted(set(docs), key=lambda doc: (-self.dates[doc], self.items[doc]["number"]))
-        if not docs:
-            return Result("none", question)
-        return Result("case", question, [make_hit(self.items[doc], 1.0) for doc in docs[:max(limit, 20)]])
+        wanted = [normalise_case(case) for case in question.case_numbers]
+        docs = [doc for case in wanted for doc in self.by_case.get(case, [])]
+        if docs:
+            docs = sorted(set(docs), key=lambda doc: (-self.dates[doc], self.items[doc]["number"]))
+            return Result("case", question, self._hits(docs[:max(limit, 20)], 1.0))
+        begun = [case for number in wanted for case in self.cases.beginning_with(number)]
+        begun = list(dict.fromkeys(begun))
+        if len(begun) == 1:
+            return Result("case", question, self._hits(self.cases.docs(begun[0])[:max(limit, 20)], 1.0))
+        if begun:
+            shown = begun[:MAX_CASES]
+            hits = self._hits([self.cases.docs(case)[0] for case in shown], 1.0)
+            return Result("cases", question, hits, cases=[self.cases.summary(case) for case in shown])
+        near = list(dict.fromkeys(case for number in wanted for case in self.cases.nearest(number)))
+        suggestions = [make_hit(self.items[self.cases.docs(case)[0]], 0.0) for case in near]
+        return Result("none", question, suggestions=suggestions, reason="unknown_case",
+                      cases=[self.cases.summary(case) for case in near])
 
     def _meeting(self, question: Question) -> Result:
         low = question.date_from.isoformat() if question.date_from else "0000"
         high = question.date_to.isoformat() if question.date_to else "9999"
-        meetings = [meeting for day, meeting in self.meeting_dates if low <= day <= high]
-        if not meetings:
-            return Result("none", question, suggestions=self._nearest_meetings(question))
-        meeting = meetings[-1]
+        rows = self.calendar.select(low, high, question.bodies, question.time)
+        if not rows:
+            nearest = self._nearest_meetings(question)
+            return Result("none", question, suggestions=nearest,
+                          reason="no_meetings_in_period" if question.date_from or question.date_to else "",
+                          meetings=self._nearest_choices(question))
+        if not question.date_from and not question.date_to:
+            rows = [row for row in rows if row["date"] == rows[-1]["date"]]  # the latest day
+        bodies = {display_name(row["body"] or "") for row in rows}
+        same_day = len({row["date"] for row in rows}) == 1
+        if len(rows) > 1 and (len(bodies) > 1 or same_day):
+            return Result("meetings", question, meetings=self.calendar.choices(rows))
+        meeting = rows[-1]["id"]
         docs = sorted(self.by_meeting[meeting], key=lambda doc: self.items[doc]["number"])
-        hits = [make_hit(self.items[doc], 1.0) for doc in docs]
-        return Result("meeting", question, hits, meeting=self.meetings.get(meeting))
+        hits = self._hits(docs, 1.0)
+        return Result("meeting", question, hits, meeting=self.meetings.get(meeting) or self.calendar.rows[meeting])
 
     def _nearest_meetings(self, question: Question) -> list[Hit]:
-        if not self.meeting_dates or not question.date_from:
+        target = question.date_from or question.date_to
+        if not target:
             return []
-        target = question.date_from.toordinal()
-        nearest = sorted(self.meeting_dates, key=lambda entry: abs(date.fromisoformat(entry[0]).toordinal() - target))
-        return [make_hit(self.items[self.by_meeting[meeting][0]], 0.0) for _, meeting in nearest[:3]]
+        rows = self.calendar.nearest(target, question.bodies)
+        return [make_hit(self.items[self.by_meeting[row["id"]][0]], 0.0) for row in rows]
+
+    def _nearest_choices(self, question: Question) -> list[dict]:
+        target = question.date_from or question.date_to
+        if not target:
+            return []
+        return self.calendar.choices(self.calendar.nearest(target, question.bodies), newest_first=False)
 
     def _topic(self, question: Question, limit: int) -> Result:
         topic = question.topic
@@ -179,6 +243,13 @@ class Searcher:
             return Result("none", question)
         if not concepts:
             return Result("empty", question)
+        if question.date_from or question.date_to:
+            low = question.date_from.isoformat() if question.date_from else "0000"
+            high = question.date_to.isoformat() if question.date_to else "9999"
+            if not self.calendar.select(low, high, question.bodies):
+                # No meeting at all in the period: say so and name the nearest meetings.
+                return Result("none", question, suggestions=self._nearest_meetings(question),
+                              reason="no_meetings_in_period", meetings=self._nearest_choices(question))
         score, coverage, title_cover = self._score(concepts)
         if question.date_from or question.date_to:
             low = question.date_from.toordinal() if question.date_from else -1
@@ -188,13 +259,71 @@ class Searcher:
         if question.year_hint:
             # A year beside the topic ("FBV 2024") prefers that year's meetings and titles.
             score[self.years == question.year_hint] *= 1.25
-        ranked = self._rank(score, question)
-        best = float(coverage[ranked[0]]) if ranked else 0.0
         needed = MIN_COVERAGE_UNKNOWN if any(c.unknown for c in concepts) else MIN_COVERAGE
+        everywhere = None
+        if question.bodies:
+            everywhere = score.copy()
+            score[~np.isin(self.body_of, self._body_numbers(question.bodies))] = 0.0
+        ranked = self._rank(score, question, coverage, needed)
+        best = float(coverage[ranked[0]]) if ranked else 0.0
         if best < needed:
+            if everywhere is not None:
+                other = self._rank(everywhere, question, coverage, needed)
+                if other and coverage[other[0]] >= needed:
+                    elsewhere = self._hits(other[:3], everywhere)
+                    return Result("none", question, suggestions=elsewhere, coverage=best,
+                                  reason="body_has_nothing", elsewhere=elsewhere)
             return Result("none", question, suggestions=self._suggest(score, title_cover), coverage=best)
-        hits = [make_hit(self.items[doc], score[doc]) for doc in ranked[:limit]]
-        return Result("answer", question, hits, coverage=best)
+        if question.latest:
+            ranked = self._last_stage_first(ranked, score, question)
+        hits = self._hits(ranked[:limit], score)
+        return Result("answer", question, hits, coverage=best,
+                      see_also=self._see_also(ranked, score, question))
+
+    def _body_numbers(self, bodies: tuple[str, ...]) -> list[int]:
+        return [position for position, name in enumerate(self.body_names) if name in bodies]
+
+    def _hits(self, docs: list[int], score) -> list[Hit]:
+        hits = []
+        for doc in docs:
+            value = score if isinstance(score, float) else float(score[doc])
+            hit = make_hit(self.items[doc], value)
+            if hit.case_number:
+                hit.stages = self.cases.stages(hit.case_number)
+            hits.append(hit)
+        return hits
+
+    def _last_stage_first(self, ranked: list[int], score: np.ndarray, question: Question) -> list[int]:
+        """With "seneste", the newest stage of the best case comes first: the case went on
+        from the committee to Økonomiudvalget and Byrådet under the same number."""
+        case = self.items[ranked[0]].get("case_number")
+        if not case or self.items[ranked[0]].get("closed"):
+            return ranked
+        stages = [doc for doc in self.cases.docs(case) if score[doc] > 0]
+        if stages and stages[0] != ranked[0] and self.dates[stages[0]] > self.dates[ranked[0]]:
+            return [stages[0]] + [doc for doc in ranked if doc != stages[0]]
+        return ranked
+
+    def _see_also(self, ranked: list[int], score: np.ndarray, question: Question) -> list[Hit]:
+        """The next items, one per case and per title and body, none closed unless asked."""
+        first = self.items[ranked[0]]
+        seen_cases = {first.get("case_number")} - {None, ""}
+        seen_titles = {(first.get("title", "").lower(), first.get("body", ""))}
+        chosen: list[int] = []
+        for doc in ranked[1:]:
+            row = self.items[doc]
+            if row.get("closed") and not question.closed_wanted:
+                continue
+            case = row.get("case_number")
+            title = (row.get("title", "").lower(), row.get("body", ""))
+            if (case and case in seen_cases) or title in seen_titles:
+                continue
+            seen_cases.add(case)
+            seen_titles.add(title)
+            chosen.append(doc)
+            if len(chosen) == SEE_ALSO:
+                break
+        return self._hits(chosen, score)
 
     def matching(self, topic: str) -> set[str]:
         """Ids of every item that answers `topic` well enough to be shown for it: the items
@@ -257,7 +386,7 @@ class Searcher:
             masks = masks[left] | other_masks[right]
         return docs, weights, masks
 
-    def _rank(self, score: np.ndarray, question: Question) -> list[int]:
+    def _rank(self, score: np.ndarray, question: Question, coverage: np.ndarray, needed: float) -> list[int]:
         positive = int(np.count_nonzero(score))
         if not positive:
             return []
@@ -268,8 +397,18 @@ class Searcher:
             band = score[ordered[0]] * LATEST_BAND
             near = [doc for doc in ordered if score[doc] >= band]
             rest = [doc for doc in ordered if score[doc] < band]
-            return sorted(near, key=lambda doc: (-self.dates[doc], -score[doc])) + rest
-        return _newer_first_among_ties(ordered, score, self.dates)
+            ordered = sorted(near, key=lambda doc: (-self.dates[doc], -score[doc])) + rest
+        else:
+            ordered = _newer_first_among_ties(ordered, score, self.dates)
+        if question.closed_wanted:
+            return ordered
+        # A closed item shows only its title: it may be named, but an open item that
+        # answers the question comes before it.
+        answering = [doc for doc in ordered if not self.closed[doc] and coverage[doc] >= needed]
+        if not answering:
+            return ordered
+        chosen = set(answering)
+        return answering + [doc for doc in ordered if doc not in chosen]
 
     def _suggest(self, score: np.ndarray, title_cover: np.ndarray) -> list[Hit]:
         weighted = score + title_cover

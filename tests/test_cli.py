@@ -34,7 +34,7 @@ def test_ask_json_gives_the_hits(tmp_path):
     done = run("ask", "--json", "hvad besluttede direktionen om Hændelseslog?", data_dir=tmp_path)
     hits = json.loads(done.stdout)
     assert (hits[0]["date"], hits[0]["number"]) == ("2026-04-08", 2)
-    assert set(hits[0]) == {"date", "number", "title", "case_number", "decision", "closed", "score", "source"}
+    assert set(hits[0]) == {"date", "number", "title", "case_number", "decision", "closed", "score", "source", "body"}
 
 
 def test_python_m_bot_is_the_same_command(tmp_path):
