@@ -126,10 +126,20 @@ def answer_reply(result: Result, decision_limit: int = 3000, max_bytes: int | No
 
 
 def _render(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
-    from handlers import listing
+    from handlers import choices, listing
 
     if result.kind == "case":
         reply = listing.case_reply(result, decision_limit, link)
+    elif result.kind == "meetings":
+        reply = choices.meetings_reply(result)
+    elif result.kind == "cases":
+        reply = choices.cases_reply(result)
+    elif result.reason == "unknown_case":
+        reply = choices.unknown_case_reply(result)
+    elif result.reason == "body_has_nothing":
+        reply = choices.body_has_nothing_reply(result, _period(result))
+    elif result.reason == "no_meetings_in_period":
+        reply = choices.no_meetings_reply(result, _period(result))
     elif result.kind == "meeting":
         reply = listing.meeting_reply(result, decision_limit, link)
     elif result.kind in ("none", "empty"):
@@ -151,7 +161,9 @@ def _answer(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
     elif question.when and not best.closed:
         lead = [texts.WHEN_ANSWER.format(body=body_of(best), date=danish(best.date))]
     include_closed = "lukket" in question.raw.lower()
-    reply = item_reply(best, decision_limit, link, lead=lead, related=see_also(result.hits, best, include_closed))
+    # The search offers one item per case (a case's stages at other bodies are one subject).
+    related = see_also(result.see_also or result.hits, best, include_closed)
+    reply = item_reply(best, decision_limit, link, lead=lead, related=related)
     if not best.closed:
         # What a follow-up ("og hvad koster det?") will be about.
         reply.card["item_id"] = best.id

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from handlers import texts
 from handlers.answer import answer_reply
-from handlers.clock import Clock, utc_now
+from handlers.clock import LOCAL, Clock, utc_now
 from handlers.followup import FocusMemory, answer_follow_up, open_item, open_meeting
 from handlers.messages import Incoming, Outbox, Reply
 from handlers.report import index_unavailable
@@ -239,7 +239,9 @@ class Conversation:
                 if reply is not None:
                     reply.kind = reply.kind or "answer"
             if reply is None:
-                result = await asyncio.to_thread(index.lookup, question)
+                # "i går" and "sidste uge" count from today in Copenhagen, by this chat's clock.
+                today = self.clock().astimezone(LOCAL).date()
+                result = await asyncio.to_thread(index.lookup, question, 5, today)
                 reply = answer_reply(result, link=link)
                 reply.kind = result.kind
         except IndexUnavailable as error:

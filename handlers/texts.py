@@ -89,6 +89,22 @@ CUT_NOTE = "\n… (forkortet; se hele referatet)"
 REPLY_TOO_LONG = "Svaret er for langt til chatten. Se hele referatet."
 PERIOD_RANGE = "{start} til {end}"
 
+# Pick lists, bodies and case numbers (handlers/choices.py).
+MEETINGS_IN_PERIOD = "{count} møder passer på dit spørgsmål. Hvilket vil du se?"
+MEETING_CHOICE = "{body}, {date}{time} ({items})"
+MEETING_CHOICE_TIME = " kl. {time}"
+OPEN_CASE_BUTTON = "Vis sagen"
+CASES_HEADING = "{count} sager har et sagsnummer, der begynder med {prefix}:"
+CASE_CHOICE = "Sag {case}: {title} ({bodies}, senest {date})"
+NO_SUCH_CASE = "Jeg kender ingen sag med nummeret {case}."
+NEAREST_CASES = "Nærmeste sagsnumre i referaterne:"
+BODY_HAS_NOTHING = "{bodies} har intet om »{topic}« i referaterne{period}."
+ELSEWHERE = "Andre har behandlet det:"
+ELSEWHERE_LINE = "{body} besluttede {date}, {title}"
+NO_MEETINGS_IN_PERIOD = "Der var ingen møder {period}."
+NEAREST_MEETING_LINE = "{body}, {date}"
+AND = "og"
+
 # Why a file could not be indexed, by DocumentError code.
 DOCUMENT_ERRORS = {
     "unsupported": "filtypen understøttes ikke (brug PDF, DOCX, HTML, TXT eller MD)",

@@ -31,9 +31,11 @@ def normalise_case(value: str) -> str:
 class Cases:
     """The case numbers of one index: item docs per number, newest first."""
 
-    def __init__(self, items: list[dict], dates) -> None:
+    def __init__(self, items: list[dict], dates, times: dict[str, str] | None = None) -> None:
         self.items = items
         self.dates = dates
+        # Meeting times order the stages of one day (fagudvalg 15:30, Byrådet 19:00).
+        self.times = times or {}
         self.by_case: dict[str, list[int]] = {}
         for doc, row in enumerate(items):
             case = row.get("case_number")
@@ -46,8 +48,13 @@ class Cases:
 
     def docs(self, case: str) -> list[int]:
         """The items of one case, newest first (then by item number)."""
-        docs = self.by_case.get(case, [])
-        return sorted(docs, key=lambda doc: (-int(self.dates[doc]), self.items[doc]["number"]))
+        return self.order(self.by_case.get(case, []))
+
+    def order(self, docs) -> list[int]:
+        """Items newest first: by date, then by the meeting's time, then by item number."""
+        docs = sorted(set(docs), key=lambda doc: self.items[doc]["number"])
+        return sorted(docs, key=lambda doc: (int(self.dates[doc]), self.times.get(self.items[doc]["meeting_id"]) or ""),
+                      reverse=True)
 
     def keys(self) -> list[str]:
         if self._sorted is None:

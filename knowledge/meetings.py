@@ -22,6 +22,7 @@ class Meetings:
     """The meetings of one index, oldest first."""
 
     def __init__(self, items: list[dict], meetings: dict[str, dict]) -> None:
+        self.item_ids = [row["id"] for row in items]
         self.items_of: dict[str, list[int]] = {}
         for doc, row in enumerate(items):
             self.items_of.setdefault(row["meeting_id"], []).append(doc)
@@ -59,7 +60,9 @@ class Meetings:
         question = f"referat fra {name.lower()} {danish(row['date'])}"
         if with_time and row.get("time"):
             question += f" kl. {row['time'][:5]}"
-        return {**row, "body_name": name, "items": len(self.items_of.get(row["id"], ())), "question": question}
+        docs = self.items_of.get(row["id"], ())
+        return {**row, "body_name": name, "items": len(docs), "item_ids": [self.item_ids[doc] for doc in docs],
+                "question": question}
 
     def choices(self, rows: list[dict], newest_first: bool = True) -> list[dict]:
         """Pick-list entries, newest first (or in the given order); the time is part of the

@@ -9,7 +9,6 @@ numbers, meeting dates and "seneste" change the shape of the answer, not just th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -20,10 +19,14 @@ from knowledge.concepts import Concept, ConceptBuilder
 from knowledge.meetings import Meetings
 from knowledge.postings import DECISION, SUMMARY, TITLE, Postings
 from knowledge.question import Question, parse_question
+from knowledge.results import Hit, Result, make_hit
 
 __all__ = ["Hit", "Result", "Searcher", "make_hit", "normalise_case"]
 
 CANDIDATES = 50
+# An open item that covers a question as fully as a closed one and scores at least this
+# share of it comes first: the closed item can show no more than its title.
+CLOSED_OUTRANK = 0.25
 # "Se også" lists this many items after the answer.
 SEE_ALSO = 4
 STRONG = TITLE | DECISION | SUMMARY
@@ -54,84 +57,6 @@ MIN_COVERAGE = 0.45
 MIN_COVERAGE_UNKNOWN = 0.6
 
 
-@dataclass
-class Hit:
-    """One ranked agenda item, in the shape the public API promises."""
-
-    id: str
-    date: str
-    number: int
-    title: str
-    case_number: str | None
-    decision: str | None
-    closed: bool
-    score: float
-    source: str
-    body: str
-    item: dict = field(repr=False, default_factory=dict)
-    body_name: str = ""  # the body as people say it ("Byrådet" for "Byråd 2022-2025")
-    meeting_id: str = ""
-    # The case's items in date order, this one included, each with its body: a portal case
-    # goes fagudvalg → Økonomiudvalget → Byrådet under one number.
-    stages: list[dict] = field(repr=False, default_factory=list)
-
-    def to_json(self) -> dict:
-        return {
-            "date": self.date, "number": self.number, "title": self.title,
-            "case_number": self.case_number, "decision": self.decision,
-            "closed": self.closed, "score": round(self.score, 4), "source": self.source,
-            "body": self.body_name or self.body,
-        }
-
-
-@dataclass
-class Result:
-    """What the search found, and in what shape to show it.
-
-    kind: answer (best item first), case (every item of a journal number, newest first),
-    cases (the cases a partial journal number begins: `cases`, and their newest items in
-    `hits`), meeting (one meeting's items in order), meetings (several meetings qualify:
-    `meetings` is the pick list), none (nothing answers; `suggestions` holds the closest
-    titles, `reason` says why when there is more to say), empty (no question at all).
-    """
-
-    kind: str
-    question: Question
-    hits: list[Hit] = field(default_factory=list)
-    suggestions: list[Hit] = field(default_factory=list)
-    meeting: dict | None = None
-    coverage: float = 0.0  # share of the question the first hit covers (topic questions)
-    # reason for "none": "body_has_nothing" (the body asked about has nothing on it;
-    # `elsewhere` holds what other bodies decided), "no_meetings_in_period" (`meetings`
-    # holds the nearest meetings), "unknown_case" (`cases` holds the nearest numbers).
-    reason: str = ""
-    bodies: list[str] = field(default_factory=list)  # the bodies asked about, as people say them
-    elsewhere: list[Hit] = field(default_factory=list)
-    # Pick list or nearest meetings: id, body, body_name, date, time, place, items, question.
-    meetings: list[dict] = field(default_factory=list)
-    # Partial or unknown case numbers: case_number, title, count, first_date, last_date,
-    # bodies, question.
-    cases: list[dict] = field(default_factory=list)
-    # "Se også" for an answer: one item per case (the case's other stages are on the
-    # first hit's `stages`), no closed items unless asked for.
-    see_also: list[Hit] = field(default_factory=list)
-    several_bodies: bool = False  # the index holds more than one body: name it everywhere
-
-
-def make_hit(item: dict, score: float) -> Hit:
-    """A hit for a stored item; a closed item carries its title and date, nothing else."""
-    closed = bool(item.get("closed"))
-    body = item.get("body", "") or ""
-    return Hit(
-        id=item["id"], date=item["date"], number=int(item["number"]), title=item.get("title", ""),
-        case_number=None if closed else item.get("case_number"),
-        decision=None if closed else item.get("decision", ""),
-        closed=closed, score=float(score), source=item.get("source", ""),
-        body=body, item={} if closed else item, body_name=display_name(body) if body else "",
-        meeting_id=item.get("meeting_id", ""),
-    )
-
-
 class Searcher:
     """The search over one loaded index: items in doc order and their postings."""
 
@@ -146,9 +71,10 @@ class Searcher:
         newest = int(self.dates.max()) if len(items) else 0
         age_years = (newest - self.dates.astype(np.float32)) / 365.25
         self.recency = (1.0 + RECENCY * 0.5 ** (age_years / RECENCY_HALF_LIFE)).astype(np.float32)
-        self.cases = Cases(items, self.dates)
-        self.by_case = self.cases.by_case
         self.calendar = Meetings(items, self.meetings)
+        times = {meeting_id: row.get("time") or "" for meeting_id, row in self.calendar.rows.items()}
+        self.cases = Cases(items, self.dates, times)
+        self.by_case = self.cases.by_case
         self.by_meeting = self.calendar.items_of
         self.meeting_dates = sorted({(row["date"], row["meeting_id"]) for row in items})
         self.meeting_years = {int(day[:4]) for day, _ in self.meeting_dates}
@@ -185,7 +111,7 @@ class Searcher:
         wanted = [normalise_case(case) for case in question.case_numbers]
         docs = [doc for case in wanted for doc in self.by_case.get(case, [])]
         if docs:
-            docs = sorted(set(docs), key=lambda doc: (-self.dates[doc], self.items[doc]["number"]))
+            docs = self.cases.order(docs)
             return Result("case", question, self._hits(docs[:max(limit, 20)], 1.0))
         begun = [case for number in wanted for case in self.cases.beginning_with(number)]
         begun = list(dict.fromkeys(begun))
@@ -403,12 +329,17 @@ class Searcher:
         if question.closed_wanted:
             return ordered
         # A closed item shows only its title: it may be named, but an open item that
-        # answers the question comes before it.
-        answering = [doc for doc in ordered if not self.closed[doc] and coverage[doc] >= needed]
-        if not answering:
-            return ordered
-        chosen = set(answering)
-        return answering + [doc for doc in ordered if doc not in chosen]
+        # answers as well (covers as much of the question, with a score not far below)
+        # comes before it.
+        place: dict[int, float] = {}
+        for position, doc in enumerate(ordered):
+            if not self.closed[doc]:
+                place[doc] = position
+                continue
+            beaten = [spot for spot, other in enumerate(ordered) if not self.closed[other]
+                      and coverage[other] >= coverage[doc] and score[other] >= CLOSED_OUTRANK * score[doc]]
+            place[doc] = max([position] + [spot + 0.5 for spot in beaten])
+        return sorted(ordered, key=lambda doc: place[doc])
 
     def _suggest(self, score: np.ndarray, title_cover: np.ndarray) -> list[Hit]:
         weighted = score + title_cover

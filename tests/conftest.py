@@ -79,3 +79,14 @@ async def fake(aiohttp_server):
 
 def load_questions(path: Path = DATA / "questions.jsonl") -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def greve_index(tmp_path_factory):
+    """The index of 55 real Greve portal meetings (ten bodies), built once on disk."""
+    from knowledge.index import Index
+    from knowledge.indexer import build_index
+
+    store = tmp_path_factory.mktemp("greve") / "index.json"
+    build_index([DATA / "greve-portal-json-2022"], store)
+    return Index.open(store)

@@ -3,6 +3,8 @@ behind it (typos, folding, stemming, compounds, dates, cases, meetings, closed i
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from knowledge import evaluate
@@ -102,3 +104,48 @@ def test_a_closed_item_cannot_be_found_by_its_journal_number(sample_index):
     # Regression (review): "sag 00.30.10P19-1-26" tied the case to the closed budget item.
     result = sample_index.lookup("sag 00.30.10P19-1-26")
     assert result.kind == "none" and result.hits == []
+
+
+# --- one wrong word, closed items, partial numbers, relative time (issue 14) ----------------------
+
+
+def test_two_near_misses_still_find_the_item(sample_index):
+    # Regression: "hændelsesløg temeffekt" found nothing; "temeffekt" stems to "temeffek".
+    assert first(sample_index, "hændelsesløg temeffekt") == ("2026-04-08", 2)
+
+
+def test_budgettet_is_the_word_budget_and_not_the_uniq_enrolment_list(sample_index):
+    # Regression: the stemmer gives "budg" for "budget" and "budget" for "budgettet".
+    hits = sample_index.search("hvad blev der besluttet om budgettet?")
+    assert hits and "UniQ" not in hits[0].title
+    assert "budget" in (hits[0].title + hits[0].decision + str(hits[0].item)).lower()
+
+
+def test_a_closed_item_never_outranks_an_open_one_that_answers(sample_index):
+    hits = sample_index.search("budget", limit=10)
+    assert not hits[0].closed
+    assert any(hit.closed and hit.title.startswith("Budget 2027-2030") for hit in hits)
+
+
+def test_asking_for_the_closed_item_still_puts_it_first(sample_index):
+    hits = sample_index.search("lukket punkt om budget 2027-2030")
+    assert hits[0].closed and hits[0].title.startswith("Budget 2027-2030")
+
+
+def test_a_partial_journal_number_lists_the_cases_it_begins(sample_index):
+    result = sample_index.lookup("sag 85.13.00G01")
+    assert result.kind in ("case", "cases")
+    numbers = {hit.case_number for hit in result.hits}
+    assert numbers and all(number.startswith("85.13.00G01") for number in numbers)
+    assert "85.13.00G01-2-23" in numbers
+
+
+def test_yesterday_without_a_meeting_names_the_nearest_meetings(sample_index):
+    result = sample_index.lookup("hvad besluttede direktionen i går?", today=date(2026, 4, 10))
+    assert (result.kind, result.reason) == ("none", "no_meetings_in_period")
+    assert result.meetings[0]["date"] == "2026-04-08"
+
+
+def test_last_week_is_the_previous_monday_to_sunday(sample_index):
+    result = sample_index.lookup("hvad besluttede direktionen i sidste uge?", today=date(2026, 4, 14))
+    assert result.kind == "meeting" and result.hits[0].date == "2026-04-08"

@@ -1,0 +1,84 @@
+"""Chatting about many bodies (55 real Greve portal meetings): body filters, meeting pick
+lists and case numbers, as a user sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from handlers.conversation import Conversation
+from tests.chat import Chat
+
+
+@pytest.fixture
+def chat(greve_index):
+    # A fixed clock: 5 April 2022, 09:00 in Copenhagen.
+    clock = lambda: datetime(2022, 4, 5, 7, 0, tzinfo=timezone.utc)  # noqa: E731
+    return Chat(Conversation(lambda: greve_index, clock=clock))
+
+
+async def test_a_named_committee_answers_with_its_own_decision(chat):
+    reply = await chat.say("hvad besluttede teknik- og miljøudvalget om Mosede Fort?")
+    assert reply.startswith("Klima-, Teknik- og Miljøudvalget besluttede 21. marts 2022")
+    assert "Mosede Fort, forundersøgelse og fundraising" in reply
+
+
+async def test_byraadet_is_named_the_way_people_say_it(chat):
+    reply = await chat.say("hvad besluttede byrådet om Mosede Fort?")
+    assert reply.startswith("Byrådet besluttede 4. april 2022")
+    assert "Byråd 2022-2025" not in reply
+
+
+async def test_a_body_with_nothing_on_it_says_so_and_offers_what_others_decided(chat):
+    reply = await chat.say("hvad besluttede social- og handicapudvalget om Mosede Fort?")
+    assert reply.startswith("Social- og Handicapudvalget har intet om »Mosede Fort« i referaterne.")
+    assert "Byrådet besluttede 4. april 2022" in reply
+
+
+async def test_a_day_with_several_meetings_lists_them_to_pick(chat):
+    reply = await chat.say("referat fra 4. april 2022")
+    assert reply.startswith("Flere møder den 4. april 2022. Hvilket vil du se?")
+    assert "- Byrådet, 4. april 2022 kl. 19:00 (34 punkter)" in reply
+    assert "- Økonomiudvalget, 4. april 2022 kl. 16:00 (6 punkter)" in reply
+
+
+async def test_a_pick_list_comes_with_a_button_per_meeting(chat, greve_index):
+    reply = await chat.conversation.ask("referat fra 4. april 2022")
+    choices = reply.card["choices"]
+    assert len(choices) == len(greve_index.lookup("referat fra 4. april 2022").meetings)
+    byraad = next(choice for choice in choices if choice["label"].startswith("Byrådet"))
+    opened = await chat.say(byraad["question"])
+    assert opened.startswith("Byrådets møde 4. april 2022")
+
+
+async def test_a_meeting_question_naming_a_body_lists_that_meeting(chat):
+    reply = await chat.say("hvad besluttede økonomiudvalget i går?")
+    assert reply.startswith("Økonomiudvalgets møde 4. april 2022")
+
+
+async def test_a_case_timeline_names_every_body(chat):
+    reply = await chat.say("hvad er status på sag 21-012340?")
+    assert reply.startswith("Sag 21-012340 er behandlet 3 gange, nyeste først:")
+    assert "7. marts 2022, Byrådet, Punkt 24" in reply
+    assert "28. februar 2022, Økonomiudvalget, Punkt 16" in reply
+    assert "14. februar 2022, Klima-, Teknik- og Miljøudvalget, Punkt 7" in reply
+
+
+async def test_an_unknown_case_number_is_not_answered_but_the_nearest_are_offered(chat):
+    reply = await chat.say("hvad blev besluttet i sag 22-002711?")
+    assert reply.startswith("Jeg kender ingen sag med nummeret 22-002711.")
+    assert "Sag 22-002710" in reply
+    assert "besluttede" not in reply.split("\n")[0]
+
+
+async def test_a_partial_case_number_lists_its_cases(chat):
+    reply = await chat.say("sag 22-0027")
+    assert "sager har et sagsnummer, der begynder med 22-0027" in reply
+    assert "Sag 22-002710: Rekreative tiltag på klimabassin ved Strandby Have" in reply
+
+
+async def test_a_period_without_meetings_says_so_and_names_the_nearest(chat):
+    reply = await chat.say("hvad besluttede byrådet om budget i dag?")
+    assert reply.startswith("Der var ingen møder i dag.")
+    assert "Byrådet, 4. april 2022" in reply
