@@ -13,13 +13,14 @@ from datetime import date
 
 import numpy as np
 
-from knowledge.bodies import BodyMatcher, display_name
+from knowledge.bodies import BodyMatcher, aliases, display_name
 from knowledge.cases import MAX_CASES, Cases, normalise_case
-from knowledge.concepts import Concept, ConceptBuilder
+from knowledge.concepts import AFFIX_WEIGHT, Concept, ConceptBuilder
 from knowledge.meetings import Meetings
 from knowledge.postings import DECISION, SUMMARY, TITLE, Postings
 from knowledge.question import Question, parse_question
 from knowledge.results import Hit, Result, make_hit
+from knowledge.text import fold, terms, words
 
 __all__ = ["Hit", "Result", "Searcher", "make_hit", "normalise_case"]
 
@@ -27,6 +28,10 @@ CANDIDATES = 50
 # An open item that covers a question as fully as a closed one and scores at least this
 # share of it comes first: the closed item can show no more than its title.
 CLOSED_OUTRANK = 0.25
+# ... unless the question names the closed item: half its title's words asked
+# ("møde med borgmesteren" names "Møde med borgmesteren"; "budget" does not name
+# "Budget 2027-2030 for Økonomi- og Erhvervsudvalget").
+NAMED_SHARE = 0.5
 # "Se også" lists this many items after the answer.
 SEE_ALSO = 4
 STRONG = TITLE | DECISION | SUMMARY
@@ -172,7 +177,7 @@ class Searcher:
         if question.date_from or question.date_to:
             low = question.date_from.isoformat() if question.date_from else "0000"
             high = question.date_to.isoformat() if question.date_to else "9999"
-            if not self.calendar.select(low, high, question.bodies):
+            if not self.calendar.select(low, high):
                 # No meeting at all in the period: say so and name the nearest meetings.
                 return Result("none", question, suggestions=self._nearest_meetings(question),
                               reason="no_meetings_in_period", meetings=self._nearest_choices(question))
@@ -190,11 +195,19 @@ class Searcher:
         if question.bodies:
             everywhere = score.copy()
             score[~np.isin(self.body_of, self._body_numbers(question.bodies))] = 0.0
-        ranked = self._rank(score, question, coverage, needed)
+        asked = {self.postings.vocabulary[term_id] for concept in concepts
+                 for variant in concept.variants if variant.weight > AFFIX_WEIGHT for term_id in variant.term_ids}
+        ranked = self._rank(score, question, coverage, needed, asked)
         best = float(coverage[ranked[0]]) if ranked else 0.0
         if best < needed:
             if everywhere is not None:
-                other = self._rank(everywhere, question, coverage, needed)
+                other = self._rank(everywhere, question, coverage, needed, asked)
+                if other and coverage[other[0]] >= needed and self._mentions(other[0], question.bodies):
+                    # "temadage for byrådet" decided by Direktionen: the body named is what
+                    # the best item is about, not who decided it.
+                    hits = self._hits(other[:limit], everywhere)
+                    return Result("answer", question, hits, coverage=float(coverage[other[0]]),
+                                  see_also=self._see_also(other, everywhere, question))
                 if other and coverage[other[0]] >= needed:
                     elsewhere = self._hits(other[:3], everywhere)
                     return Result("none", question, suggestions=elsewhere, coverage=best,
@@ -312,7 +325,8 @@ class Searcher:
             masks = masks[left] | other_masks[right]
         return docs, weights, masks
 
-    def _rank(self, score: np.ndarray, question: Question, coverage: np.ndarray, needed: float) -> list[int]:
+    def _rank(self, score: np.ndarray, question: Question, coverage: np.ndarray, needed: float,
+              asked: set[str] = frozenset()) -> list[int]:
         positive = int(np.count_nonzero(score))
         if not positive:
             return []
@@ -333,13 +347,26 @@ class Searcher:
         # comes before it.
         place: dict[int, float] = {}
         for position, doc in enumerate(ordered):
-            if not self.closed[doc]:
+            if not self.closed[doc] or self._named(doc, asked):
                 place[doc] = position
                 continue
             beaten = [spot for spot, other in enumerate(ordered) if not self.closed[other]
                       and coverage[other] >= coverage[doc] and score[other] >= CLOSED_OUTRANK * score[doc]]
             place[doc] = max([position] + [spot + 0.5 for spot in beaten])
         return sorted(ordered, key=lambda doc: place[doc])
+
+    def _mentions(self, doc: int, bodies: tuple[str, ...]) -> bool:
+        """Whether an item's title, summary, recommendation or decision speaks of one of
+        `bodies` by any of its names (its case text names bodies in passing)."""
+        row = self.items[doc]
+        said = " ".join(row.get(name, "") for name in ("title", "resume", "indstilling", "decision"))
+        text = " " + " ".join(fold(word) for word in words(said)) + " "
+        return any(f" {name} " in text for body in bodies for name in aliases(body) if len(name) > 3)
+
+    def _named(self, doc: int, asked: set[str]) -> bool:
+        """Whether the question names this closed item: most of its title's words asked."""
+        title = set(terms(self.items[doc].get("title", "")))
+        return bool(title) and len(title & asked) >= NAMED_SHARE * len(title)
 
     def _suggest(self, score: np.ndarray, title_cover: np.ndarray) -> list[Hit]:
         weighted = score + title_cover
