@@ -244,21 +244,26 @@ class Searcher:
         return ranked
 
     def _see_also(self, ranked: list[int], score: np.ndarray, question: Question) -> list[Hit]:
-        """The next items, one per case and per title and body, none closed unless asked."""
+        """The next items, none closed unless asked for, and a case's stages at other bodies
+        not again: under one number and title, the fagudvalg's, Økonomiudvalget's and
+        Byrådet's items are one subject (the first hit's `stages` holds them all). The same
+        body treating it again on another day, or an item of the case with another title
+        ("… - Projektportefølje"), is something else to see."""
+        def subject(row: dict) -> tuple[str, str]:
+            return (row.get("case_number") or row["id"], " ".join(row.get("title", "").lower().split()))
+
+        bodies_of: dict[tuple[str, str], set[str]] = {}
         first = self.items[ranked[0]]
-        seen_cases = {first.get("case_number")} - {None, ""}
-        seen_titles = {(first.get("title", "").lower(), first.get("body", ""))}
+        bodies_of[subject(first)] = {first.get("body", "")}
         chosen: list[int] = []
         for doc in ranked[1:]:
             row = self.items[doc]
             if row.get("closed") and not question.closed_wanted:
                 continue
-            case = row.get("case_number")
-            title = (row.get("title", "").lower(), row.get("body", ""))
-            if (case and case in seen_cases) or title in seen_titles:
+            key, body = subject(row), row.get("body", "")
+            if key in bodies_of and body not in bodies_of[key]:
                 continue
-            seen_cases.add(case)
-            seen_titles.add(title)
+            bodies_of.setdefault(key, set()).add(body)
             chosen.append(doc)
             if len(chosen) == SEE_ALSO:
                 break
