@@ -135,6 +135,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from bot.state_bench import run_state_bench
 
         return run_state_bench(args.state)
+    if args.flood:
+        from bot.flood_bench import run_flood_bench
+
+        return run_flood_bench(args.flood, args.service_latency)
     if args.digest:
         from bot.digest_bench import run_digest_bench
 
@@ -180,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="instead: send a digest to N subscribers through a local Teams connector")
     bench.add_argument("--state", type=int, default=0, metavar="N",
                        help="instead: time the state store's writes with N subscriptions, and a question beside audit traffic")
+    bench.add_argument("--flood", type=int, default=0, metavar="N",
+                       help="instead: N concurrent 1 MB unauthenticated Teams posts beside a Webex question")
+    bench.add_argument("--service-latency", type=float, default=0.02,
+                       help="with --flood: seconds the Webex API stand-in takes per call")
     bench.set_defaults(run=cmd_bench)
 
     teams_package.add_parser(commands)

@@ -219,8 +219,8 @@ async def run(conversations: int = 200, seconds: float = 30.0, *, think: float =
     try:
         with tempfile.TemporaryDirectory(prefix="beslutningsbot-load-") as scratch:
             ready = await _receive(ours, 60.0)
-            settings = Settings(data_dir=data_dir or Path(scratch), digest="off", webex_token=TOKEN,
-                                webex_secret=SECRET, webex_api_url=f"{ready['webex_url']}/v1")
+            settings = Settings(data_dir=data_dir or Path(scratch), digest="off", teams_noauth="local",
+                                webex_token=TOKEN, webex_secret=SECRET, webex_api_url=f"{ready['webex_url']}/v1")
             runner, bot_url = await _serve(create_app(settings))
             ours.send({"bot_url": bot_url})
             result = await _receive(ours, seconds + 2 * reply_timeout + 60.0)

@@ -29,10 +29,11 @@ def _setting(env: str, default, help: str, secret: bool = False):
 
 @dataclass(frozen=True)
 class Settings:
-    app_id: str = _setting("MicrosoftAppId", "", "Teams: the Azure Bot's app id. Empty turns Teams authentication off (local use only).")
+    app_id: str = _setting("MicrosoftAppId", "", "Teams: the Azure Bot's app id. Empty: /api/messages is not served (404), unless BESLUTNINGSBOT_TEAMS_NOAUTH=local.")
     app_password: str = _setting("MicrosoftAppPassword", "", "Teams: the app's client secret.", secret=True)
     app_type: str = _setting("MicrosoftAppType", "SingleTenant", "Teams: SingleTenant, MultiTenant or UserAssignedMSI.")
     app_tenant_id: str = _setting("MicrosoftAppTenantId", "", "Teams: the tenant id (required for SingleTenant).")
+    teams_noauth: str = _setting("BESLUTNINGSBOT_TEAMS_NOAUTH", "", "Teams without an app id: 'local' serves /api/messages unauthenticated to this machine only (Agents Playground, Emulator), never through a proxy. Empty: not served.")
     webex_token: str = _setting("WEBEX_BOT_TOKEN", "", "Webex: the bot's access token. Empty turns Webex off.", secret=True)
     webex_secret: str = _setting("WEBEX_WEBHOOK_SECRET", "", "Webex: the webhook secret that signs X-Spark-Signature.", secret=True)
     webex_api_url: str = _setting("WEBEX_API_URL", "https://webexapis.com/v1", "Webex: the REST API base URL.")
@@ -117,6 +118,11 @@ class Settings:
             raise SettingsError("MicrosoftAppType is UserAssignedMSI but MicrosoftAppTenantId is empty.")
         if self.app_id and self.app_type != "UserAssignedMSI" and not self.app_password:
             raise SettingsError("MicrosoftAppId is set but MicrosoftAppPassword is empty.")
+        if self.teams_noauth not in ("", "local"):
+            raise SettingsError(f"BESLUTNINGSBOT_TEAMS_NOAUTH must be 'local' or empty, not {self.teams_noauth!r}.")
+        if self.app_id and self.teams_noauth:
+            raise SettingsError("BESLUTNINGSBOT_TEAMS_NOAUTH=local is for running without MicrosoftAppId; "
+                                "with an app id every Teams request is authenticated. Remove one of them.")
         if not 0 < self.port < 65536:
             raise SettingsError(f"BESLUTNINGSBOT_PORT must be between 1 and 65535, not {self.port}.")
         if self.minutes_dir is not None and not self.minutes_dir.is_dir():
@@ -141,6 +147,8 @@ def _convert(name: str, env: str, raw: str):
             raise SettingsError(f"{env} must be a whole number, not {raw!r}.") from error
     if name in ("data_dir", "minutes_dir"):
         return Path(raw).expanduser()
+    if name == "teams_noauth":
+        return raw.lower()
     if name == "admins":
         return tuple(part.strip().lower() for part in raw.split(",") if part.strip())
     return raw

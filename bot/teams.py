@@ -11,7 +11,6 @@ Card 1.5, anything else as markdown.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import re
@@ -31,6 +30,7 @@ from botbuilder.schema import (
 from bot.cards import CONTENT_TYPE, answer_card, submitted_question
 from bot.settings import Settings
 from bot.teams_adapter import BotAuthConfig, TeamsAdapter
+from bot.teams_guard import local_refusal
 from handlers import markup, texts
 from handlers.conversation import Conversation
 from handlers.fit import fit_reply, utf16_size
@@ -231,10 +231,16 @@ def setup(app: web.Application, settings: Settings, conversation: Conversation) 
     app[TEAMS_ADAPTER] = TeamsAdapter(config)
     app[TEAMS_BOT] = BeslutningsBot(conversation)
     app[TEAMS_APP_ID] = config.APP_ID
-    if not config.auth_enabled:
-        log.warning("MicrosoftAppId is empty: Teams requests are not authenticated (local use only)")
-    app.router.add_post("/api/messages", messages)
     app.on_cleanup.append(_close_adapter)
+    if not config.auth_enabled and settings.teams_noauth != "local":
+        # Without an app id nothing proves who is calling; behind a reverse proxy on this
+        # machine every caller looks local. So the route is not there at all.
+        log.info("MicrosoftAppId is empty: /api/messages is not served (Teams off)")
+        return
+    if not config.auth_enabled:
+        log.warning("MicrosoftAppId is empty and BESLUTNINGSBOT_TEAMS_NOAUTH=local: Teams requests are "
+                    "not authenticated; only this machine may call, directly, with a local serviceUrl")
+    app.router.add_post("/api/messages", messages)
 
 
 async def _close_adapter(app: web.Application) -> None:
@@ -244,17 +250,11 @@ async def _close_adapter(app: web.Application) -> None:
 
 async def messages(request: web.Request) -> web.Response:
     adapter = request.app[TEAMS_ADAPTER]
-    if not adapter.auth_enabled and not _from_this_machine(request):
-        # Without an app id nothing proves who is calling: anyone could pose as an admin
-        # or make the bot post to any service URL. Unauthenticated Teams is for local
-        # tools (Agents Playground, Emulator) on this machine only.
-        log.warning("Teams request from %s refused: MicrosoftAppId is empty", request.remote)
-        return web.json_response({"error": "teams not configured"}, status=404)
+    if not adapter.auth_enabled:
+        # Unauthenticated Teams is for local tools (Agents Playground, Emulator) on this
+        # machine only: anyone else could pose as an admin or make the bot post anywhere.
+        refusal = local_refusal(request)
+        if refusal is not None:
+            log.warning("Teams request refused (403), MicrosoftAppId is empty: %s", refusal)
+            return web.json_response({"error": "teams is local only"}, status=403)
     return await adapter.process(request, request.app[TEAMS_BOT])
-
-
-def _from_this_machine(request: web.Request) -> bool:
-    try:
-        return ipaddress.ip_address(request.remote or "").is_loopback
-    except ValueError:
-        return False

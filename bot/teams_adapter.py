@@ -1,8 +1,11 @@
 """The Teams side of HTTP: the Bot Framework adapter that checks and runs `POST /api/messages`.
 
-`TeamsAdapter` is botbuilder's `CloudAdapter` with its own `process`: it answers a request
-that is not a JSON activity with 400, refuses an unauthenticated one with 401 before
-botbuilder would fetch any signing keys, returns an invoke's body as the bot made it
+`TeamsAdapter` is botbuilder's `CloudAdapter` with its own `process`: it refuses a request
+without a well-formed `Bearer` token with 401 before reading its body, a body over
+`bot.teams_guard.MAX_ACTIVITY_BYTES` with 413 before parsing it, one that is not a JSON
+activity with 400, and checks the token against the activity's envelope before botbuilder
+deserializes the rest (and before botbuilder would fetch any signing keys); a single-tenant
+bot refuses other tenants. It returns an invoke's body as the bot made it
 (4.17.1 serializes it a second time and fails with 500), and turns any unexpected failure
 into a bare 500 with the traceback in the log. Its `on_turn_error` tells the person, in
 Danish, that something went wrong. The credentials come from `Settings` only, through
@@ -14,6 +17,7 @@ keys, the connector clients and their tokens) are replaced in `bot.teams_connect
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
@@ -29,6 +33,15 @@ from msrest.serialization import Model
 
 from bot.settings import Settings
 from bot.teams_connector import KeysUnavailable, ReusingAuthentication, SigningKeys
+from bot.teams_guard import (
+    INLINE_PARSE_BYTES,
+    Refused,
+    envelope,
+    foreign_tenant,
+    is_loopback_url,
+    parse_json,
+    read_limited,
+)
 from handlers import texts
 
 log = logging.getLogger(__name__)
@@ -69,6 +82,8 @@ class TeamsAdapter(CloudAdapter):
         super().__init__(ReusingAuthentication(config))
         self.app_id = config.APP_ID
         self.auth_enabled = config.auth_enabled
+        # Only a single-tenant bot refuses other tenants; a multi-tenant one is meant for all.
+        self.tenant_id = config.APP_TENANTID if config.APP_TYPE == "SingleTenant" else ""
         self.on_turn_error = self._on_turn_error
 
     async def close(self) -> None:
@@ -87,26 +102,35 @@ class TeamsAdapter(CloudAdapter):
             return _status(HTTPStatus.INTERNAL_SERVER_ERROR)
 
     async def _process(self, request: web.Request, bot: Bot) -> web.Response:
+        # The order is the point: what costs nothing first, the body only after the header,
+        # and botbuilder's slow deserialization only for an authenticated caller.
+        auth_header = request.headers.get("Authorization", "")
+        if self.auth_enabled and not _looks_like_bearer(auth_header):
+            return _refused("no bearer token")
         if request.content_type != "application/json":
             return _status(HTTPStatus.BAD_REQUEST, "Content-Type must be application/json")
         try:
-            body = await request.json()
+            raw = await read_limited(request)
+            body = await parse_json(raw)
+        except Refused as refused:
+            log.info("Teams request refused (%d): %s", refused.status, refused.reason)
+            return _status(HTTPStatus(refused.status))
         except ValueError:
             return _status(HTTPStatus.BAD_REQUEST, "Body is not JSON")
         if not isinstance(body, dict):
             return _status(HTTPStatus.BAD_REQUEST, "Body is not a JSON object")
-        try:
-            activity = Activity().deserialize(body)
-        except ValueError:
-            return _status(HTTPStatus.BAD_REQUEST, "Body is not an activity")
-        if not activity.type or not activity.service_url or not (activity.conversation and activity.conversation.id):
+        sender = envelope(body)
+        if sender is None:
             return _status(HTTPStatus.BAD_REQUEST, "Activity needs type, serviceUrl and conversation.id")
+        if not self.auth_enabled and not is_loopback_url(sender.service_url):
+            # Unauthenticated, the bot would post its reply (and later digests) wherever
+            # the caller says: only to this machine.
+            log.warning("Teams request refused (403): serviceUrl off this machine with MicrosoftAppId empty")
+            return _status(HTTPStatus.FORBIDDEN)
 
-        auth_header = request.headers.get("Authorization", "")
-        if self.auth_enabled and not _looks_like_bearer(auth_header):
-            return _refused("no bearer token")
         try:
-            authenticated = await self.bot_framework_authentication.authenticate_request(activity, auth_header)
+            authenticated = await self.bot_framework_authentication.authenticate_request(
+                Activity(channel_id=sender.channel_id, service_url=sender.service_url), auth_header)
         except PermissionError:
             return _refused("PermissionError")
         except KeysUnavailable as error:
@@ -121,7 +145,16 @@ class TeamsAdapter(CloudAdapter):
         except Exception as error:
             # botbuilder reports other bad tokens as jwt errors, KeyErrors or a bare Exception.
             return _refused(type(error).__name__)
+        if self.auth_enabled and self.tenant_id:
+            claims = authenticated.claims_identity.claims if authenticated.claims_identity else {}
+            foreign = foreign_tenant(claims or {}, sender.tenant_id, self.tenant_id)
+            if foreign:
+                return _refused(foreign)
 
+        try:
+            activity = await _deserialize(body, len(raw))
+        except ValueError:
+            return _status(HTTPStatus.BAD_REQUEST, "Body is not an activity")
         invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response is None:
             return _status(HTTPStatus.CREATED)
@@ -139,6 +172,14 @@ class TeamsAdapter(CloudAdapter):
             await context.send_activity(texts.SORRY)
         except Exception:
             log.exception("could not send the apology to Teams")
+
+
+async def _deserialize(body: dict, size: int) -> Activity:
+    # msrest takes seconds for a body near the limit; only authenticated callers get this
+    # far, but a large activity is still deserialized off the event loop.
+    if size > INLINE_PARSE_BYTES:
+        return await asyncio.to_thread(Activity().deserialize, body)
+    return Activity().deserialize(body)
 
 
 def _looks_like_bearer(header: str) -> bool:

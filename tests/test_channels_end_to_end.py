@@ -42,7 +42,7 @@ class Bot:
         if samples:
             shutil.copytree(SAMPLES_DIR, self.minutes)
         self.settings = Settings(
-            data_dir=tmp_path / "data", minutes_dir=self.minutes,
+            data_dir=tmp_path / "data", minutes_dir=self.minutes, teams_noauth="local",
             admins=("aad-admin", "admin@kommune.dk"),
             webex_token="test-token", webex_secret=SECRET, webex_api_url=str(webex.make_url("/v1")),
         )

@@ -183,7 +183,7 @@ def channels(aiohttp_client, aiohttp_server):
         connector.url = str((await aiohttp_server(connector.app(), host="127.0.0.1")).make_url("/"))
         webex = FakeWebex()
         webex.server = await aiohttp_server(webex.app(), host="127.0.0.1")
-        settings = replace(settings, webex_token=webex.token, webex_secret="fault-secret",
+        settings = replace(settings, webex_token=webex.token, webex_secret="fault-secret", teams_noauth="local",
                            webex_api_url=str(webex.make_url("/v1")), admins=("aad-admin",))
         app = create_app(settings, **kwargs)
         app[WEBEX_RETRY] = QUICK

@@ -198,7 +198,7 @@ def server(tmp_path_factory, loopback_only):
     async def start():
         connector_runner, connector.url = await _serve(connector.app())
         webex_runner, webex_url = await _serve(webex.app())
-        settings = Settings(data_dir=tmp_path_factory.mktemp("data"), webex_token=webex.token,
+        settings = Settings(data_dir=tmp_path_factory.mktemp("data"), webex_token=webex.token, teams_noauth="local",
                             webex_secret=SECRET, webex_api_url=f"{webex_url}/v1", digest="off")
         build_index([SAMPLES_DIR], settings.store_path)
         app = create_app(settings, live=LiveIndex.open(settings.store_path))

@@ -204,9 +204,10 @@ async def start(aiohttp_client, aiohttp_server, tmp_path):
         connector.url = str((await aiohttp_server(connector.app(), host="127.0.0.1")).make_url("/"))
         webex = FakeWebex(token=WEBEX_TOKEN)
         webex.server = await aiohttp_server(webex.app(), host="127.0.0.1")
+        local = {} if overrides.get("app_id") else {"teams_noauth": "local"}
         settings = Settings(data_dir=tmp_path / "data", admins=(ADMIN_AAD, ADMIN_EMAIL),
                             webex_token=WEBEX_TOKEN, webex_secret=WEBHOOK_SECRET,
-                            webex_api_url=str(webex.make_url("/v1")), **overrides)
+                            webex_api_url=str(webex.make_url("/v1")), **(local | overrides))
         build_index([SAMPLES_DIR], settings.store_path)
         app = create_app(settings, live=LiveIndex.open(settings.store_path))
         app[WEBEX_RETRY] = QUICK

@@ -259,6 +259,7 @@ async def connector(aiohttp_server) -> FakeConnector:
 @pytest.fixture
 def serve(aiohttp_client, sample_index, tmp_path):
     async def start(conversation: Conversation | None = None, **settings):
+        settings = {"teams_noauth": "local"} | settings if not settings.get("app_id") else settings
         app = create_app(Settings(data_dir=tmp_path, **settings), live=LiveIndex(None, sample_index),
                          conversation=conversation)
         return await aiohttp_client(app)
@@ -425,7 +426,7 @@ async def test_without_an_app_id_only_this_machine_may_call(tmp_path):
 
     from bot.teams import messages
 
-    app = create_app(Settings(data_dir=tmp_path))
+    app = create_app(Settings(data_dir=tmp_path, teams_noauth="local"))
     for remote in ("203.0.113.5", "10.0.0.7", "2001:db8::1"):
         transport = mock.Mock()
         transport.get_extra_info.side_effect = (
@@ -434,7 +435,7 @@ async def test_without_an_app_id_only_this_machine_may_call(tmp_path):
                                       headers={"Content-Type": "application/json"})
         assert request.remote == remote
         response = await messages(request)
-        assert response.status == 404, remote
+        assert response.status == 403, remote
 
 
 async def test_a_group_chat_still_sees_the_typing_indicator_before_the_answer(serve, connector):

@@ -50,6 +50,7 @@ async def connector(aiohttp_server) -> PeerRecordingConnector:
 @pytest.fixture
 def serve(aiohttp_client, sample_index, tmp_path):
     async def start(**settings):
+        settings = {"teams_noauth": "local"} | settings if not settings.get("app_id") else settings
         app = create_app(Settings(data_dir=tmp_path, **settings), live=LiveIndex(None, sample_index))
         return await aiohttp_client(app)
 
