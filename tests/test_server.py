@@ -46,6 +46,9 @@ async def test_readyz_is_503_while_no_index_can_be_read(aiohttp_client, tmp_path
     ({"BESLUTNINGSBOT_PORT": "http"}, "BESLUTNINGSBOT_PORT"),
     ({"BESLUTNINGSBOT_DIGEST": "someday"}, "BESLUTNINGSBOT_DIGEST"),
     ({"BESLUTNINGSBOT_MINUTES_DIR": "/nowhere/at/all"}, "BESLUTNINGSBOT_MINUTES_DIR"),
+    ({"BESLUTNINGSBOT_TEAMS_NOAUTH": "yes"}, "BESLUTNINGSBOT_TEAMS_NOAUTH"),
+    ({"MicrosoftAppId": "id", "MicrosoftAppPassword": "pw", "MicrosoftAppTenantId": "t",
+      "BESLUTNINGSBOT_TEAMS_NOAUTH": "local"}, "BESLUTNINGSBOT_TEAMS_NOAUTH"),
 ])
 def test_inconsistent_settings_fail_with_a_clear_message(environment, message):
     with pytest.raises(SettingsError, match=message):
