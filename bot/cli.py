@@ -122,11 +122,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from bot.logs import configure
-    from bot.server import run
+    from bot.server import DataFolderInUse, run
+    from handlers import texts
 
     settings = _settings()
     configure(settings)
-    run(settings)
+    try:
+        run(settings)
+    except DataFolderInUse as error:
+        print(texts.SERVER_ALREADY_RUNNING.format(folder=error.folder), file=sys.stderr)
+        return 1
     return 0
 
 

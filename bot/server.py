@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 
 from aiohttp import web
+from filelock import FileLock, Timeout
 
 from bot import health
 from bot.delivery import ChannelOutbox
@@ -34,6 +35,8 @@ from knowledge.state import StateStore
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 2.0
+# Held by the running server for its lifetime: one server per data folder.
+SERVE_LOCK = "serve.lock"
 SETTINGS = web.AppKey("settings", Settings)
 LIVE = web.AppKey("live", LiveIndex)
 STATE = web.AppKey("state", StateStore)
@@ -124,5 +127,37 @@ async def _refresh_loop(live: LiveIndex) -> None:
             log.exception("index refresh failed")
 
 
+class DataFolderInUse(Exception):
+    """Another server holds the data folder; `folder` names it."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+
+def hold_data_folder(folder: Path) -> FileLock:
+    """Take the data folder for this server, for as long as the process lives.
+
+    Two servers on one folder lose subscriptions between their state writes and both send
+    every digest, so the second must not start. The lock is `SERVE_LOCK` in the folder, an
+    exclusive flock: the kernel lets go of it when the process ends, even by kill -9, so a
+    crashed server never blocks its restart. The index writers' own lock is a different
+    file, so `beslutningsbot index` keeps working beside a running server. Raises
+    DataFolderInUse while another process holds it.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(folder / SERVE_LOCK), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as error:
+        raise DataFolderInUse(folder) from error
+    return lock
+
+
 def run(settings: Settings) -> None:
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    """Serve until stopped, holding the data folder (DataFolderInUse when another does)."""
+    lock = hold_data_folder(settings.data_dir)
+    try:
+        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    finally:
+        lock.release()

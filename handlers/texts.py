@@ -129,6 +129,11 @@ INDEXING_ERRORS = {
     "crashed": "indekseringen stoppede med en fejl; det gamle indeks er bevaret",
     "busy": "en anden indeksering kører allerede",
 }
+SERVER_ALREADY_RUNNING = (
+    "En anden beslutningsbot serve kører allerede på datamappen {folder}. Kun én server må bruge "
+    "en datamappe ad gangen (ellers går abonnementer tabt, og ugeoversigten sendes to gange). "
+    "Stop den anden først, eller giv denne sin egen datamappe (BESLUTNINGSBOT_DATA_DIR)."
+)
 INDEX_UNAVAILABLE = {
     "missing": "Der er intet indeks endnu. En administrator skal køre »genindekser«.",
     "corrupt": "Indekset kan ikke læses lige nu. En administrator skal køre »genindekser«.",

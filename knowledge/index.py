@@ -35,7 +35,8 @@ class Index:
     def open(cls, path: Path | None, db=None) -> "Index":
         """The index stored at `path` (or in the in-memory `db`).
 
-        Raises IndexUnavailable("missing") or IndexUnavailable("corrupt").
+        Raises IndexUnavailable("missing") or IndexUnavailable("corrupt"), the latter also
+        for a store that is valid JSON but holds rows that lack a field or have the wrong type.
         """
         stamp = _stamp(path)
         tables = read_tables(db if db is not None else open_db(path))
@@ -50,10 +51,15 @@ class Index:
                 postings = None
             if postings is not None and postings.doc_count != len(items):
                 postings = None
-        if postings is None:
-            postings = postings_module.build(items)
         tables["items"] = items
-        return cls(tables, postings, path, stamp)
+        try:
+            if postings is None:
+                postings = postings_module.build(items)
+            return cls(tables, postings, path, stamp)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+            # `read_tables` checks the fields every reader relies on; anything it did not
+            # foresee is still damage to the store, to be repaired by reindexing, not a crash.
+            raise IndexUnavailable("corrupt", f"{type(error).__name__}: {error}") from error
 
     @property
     def generation(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,58 @@ def read_tables(db: TinyDB) -> dict[str, list[dict[str, Any]]]:
         raise IndexUnavailable("corrupt", "uventet indhold")
     if "meta" not in raw:
         raise IndexUnavailable("corrupt", "mangler meta")
-    return {name: list(raw.get(name, {}).values()) for name in TABLES}
+    tables = {name: list(raw.get(name, {}).values()) for name in TABLES}
+    check_rows(tables)
+    return tables
+
+
+# The fields every reader of a row relies on, and their type. Rows may hold more fields;
+# a row without one of these, or with one of another type, makes the whole store corrupt
+# (as unreadable JSON does), rather than a KeyError in whichever reader meets it first.
+REQUIRED = {
+    "meetings": {"id": str, "date": str},
+    "items": {"id": str, "meeting_id": str, "date": str, "number": int, "title": str},
+    "sources": {"path": str, "checksum": str, "meeting_id": str},
+    "meta": {},
+}
+# Fields that may be missing, but when present must have this type.
+OPTIONAL = {
+    "items": {"doc": int, "decision": str, "closed": bool, "case_number": (str, type(None))},
+    "meta": {"generation": str, "built_at": str},
+}
+
+
+def check_rows(tables: dict[str, list[Any]]) -> None:
+    """Raise IndexUnavailable("corrupt") naming the first row that lacks a required field
+    or has a field of the wrong type, or whose dates are not ISO dates."""
+    for name, rows in tables.items():
+        required, optional = REQUIRED.get(name, {}), OPTIONAL.get(name, {})
+        for number, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                raise IndexUnavailable("corrupt", f"{name} række {number} er ikke et objekt")
+            for field, kind in required.items():
+                if not _is(row.get(field), kind):
+                    raise IndexUnavailable("corrupt", f"{name} række {number}: {field} mangler eller har forkert type")
+            for field, kind in optional.items():
+                if field in row and not _is(row[field], kind):
+                    raise IndexUnavailable("corrupt", f"{name} række {number}: {field} har forkert type")
+            if "date" in required and not _iso_date(row["date"]):
+                raise IndexUnavailable("corrupt", f"{name} række {number}: date er ikke en dato")
+
+
+def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
+    # bool is an int to isinstance; a number that is True is still damage.
+    if isinstance(value, bool) and kind is int:
+        return False
+    return isinstance(value, kind)
+
+
+def _iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return True
 
 
 def write_tables(db: TinyDB, tables: dict[str, list[dict[str, Any]]]) -> None:
