@@ -1,8 +1,9 @@
 """The operator's endpoints: `GET /healthz` (alive), `GET /readyz` (ready) and `GET /metrics`.
 
 `/healthz` answers 200 whenever the process serves HTTP: it is for restart decisions (a
-container's HEALTHCHECK, a liveness probe), and restarting does not mend a corrupt index or
-a portal that is down. `/readyz` says whether the bot can do its work: the index is loaded,
+container's HEALTHCHECK, a liveness probe), and restarting does not mend a corrupt index, a
+full disk or a portal that is down; it says "degraded" for a damaged state file or when the
+last reindex failed because the disk is full. `/readyz` says whether the bot can do its work: the index is loaded,
 the state file is readable, the digest scheduler runs (when digests are on) and the last
 portal sync (when one has run) succeeded; 503 when any of them is not, with each check's
 outcome in the body. `/metrics` is the Prometheus text format from `bot.metrics`.
@@ -38,6 +39,17 @@ class Health:
     metrics: Metrics
     digests_on: bool = False
     scheduler_task: asyncio.Task | None = field(default=None, repr=False)
+    # The chat's reindexer (handlers.reindex.Reindexer): says when its last run failed
+    # because the data folder's disk is full.
+    reindexer: Any = field(default=None, repr=False)
+
+    async def disk(self) -> dict[str, Any] | None:
+        """The disk's state when the last reindex failed for want of space, else None."""
+        since = getattr(self.reindexer, "disk_full_since", None)
+        if since is None:
+            return None
+        return {"low": True, "free_bytes": await asyncio.to_thread(self.reindexer.free_bytes),
+                "reindex_failed_at": since.isoformat(timespec="seconds")}
 
     async def readiness(self) -> tuple[bool, dict[str, Any]]:
         """(ready, body) for `/readyz`."""
@@ -51,11 +63,13 @@ class Health:
         # A damaged state file was kept aside and the bot runs on what could be recovered:
         # it can work, but someone must look (the admins' `status` says so too).
         ready = all(outcome in ("ok", "off", "not run", "damaged") for outcome in checks.values())
+        disk = await self.disk()
         if ready:
-            status = "ok" if self.live.error is None and checks["state"] == "ok" else "degraded"
+            status = "ok" if self.live.error is None and checks["state"] == "ok" and disk is None else "degraded"
         else:
             status = "unavailable"
-        return ready, {"status": status, **{k: v for k, v in index_body.items()}, "checks": checks}
+        extra = {"disk": disk} if disk is not None else {}
+        return ready, {"status": status, **{k: v for k, v in index_body.items()}, "checks": checks, **extra}
 
     def _index(self) -> dict[str, Any]:
         try:
@@ -116,10 +130,17 @@ def setup(app: web.Application, health: Health) -> None:
 async def healthz(request: web.Request) -> web.Response:
     """Alive: the process answers HTTP. A damaged state file kept aside at start is named
     (a restart would not mend it, so the answer stays 200, but it does not say "ok")."""
-    damage = request.app[HEALTH].state.damage()
+    health = request.app[HEALTH]
+    body: dict[str, Any] = {"status": "ok"}
+    damage = health.state.damage()
     if damage is not None:
-        return web.json_response({"status": "degraded", "state": {"damaged": True, **damage}})
-    return web.json_response({"status": "ok"})
+        body = {"status": "degraded", "state": {"damaged": True, **damage}}
+    disk = await health.disk()
+    if disk is not None:
+        # The last reindex failed for want of space: the old index still answers, but the
+        # next run will fail too until someone frees space. A restart would not help: 200.
+        body["status"], body["disk"] = "degraded", disk
+    return web.json_response(body)
 
 
 async def readyz(request: web.Request) -> web.Response:

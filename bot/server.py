@@ -75,7 +75,7 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     app[OUTBOX] = outbox
     if schedule is not None:
         app[SCHEDULER] = DigestScheduler(digests, schedule, state, clock)
-    health.setup(app, Health(live, state, metrics, digests_on=schedule is not None))
+    health.setup(app, Health(live, state, metrics, digests_on=schedule is not None, reindexer=reindexer))
     # Both channels call the conversation through the counter, so each message is counted once.
     counted = metrics.instrument(conversation)
     teams.setup(app, settings, counted)

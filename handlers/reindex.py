@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import time
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +48,9 @@ class Reindexer:
         self.finished = finished
         self.running: dict | None = None
         self.task: asyncio.Task | None = None
+        # When the last run failed because the data folder's disk is full (None otherwise):
+        # /healthz and the admin's status say so until a run succeeds.
+        self.disk_full_since: datetime | None = None
 
     async def start(self, message: Incoming, notify: Notify) -> tuple[Reply, str]:
         """Start a run for `message`'s sender, or say who runs one. Returns the reply and
@@ -60,6 +64,15 @@ class Reindexer:
         self.running = {"by": who, "started": self.clock()}
         self.task = asyncio.create_task(self._run(who, notify))
         return Reply(texts.REINDEX_STARTED), texts.RESULT_STARTED
+
+    def free_bytes(self) -> int | None:
+        """Free space on the disk of the index's folder, in bytes (None when unknown)."""
+        if self.live.path is None:
+            return None
+        try:
+            return shutil.disk_usage(Path(self.live.path).parent).free
+        except OSError:
+            return None
 
     async def wait(self) -> None:
         """Wait for the running reindex, if any (tests and shutdown)."""
@@ -86,7 +99,11 @@ class Reindexer:
             await asyncio.to_thread(self.live.refresh)
             reply, run["result"] = Reply(report_text(report, time.monotonic() - started)), texts.RESULT_OK
             run["files"], run["warnings"] = len(report.files), len(report.warnings)
+            self.disk_full_since = None
         except IndexingFailed as error:
+            if error.code == "disk_full":
+                self.disk_full_since = self.disk_full_since or self.clock()
+                log.error("reindex failed: the data folder's disk is full (%s)", error.detail)
             if error.__cause__ is not None:
                 log.error("reindex failed", exc_info=error.__cause__)
             reply = Reply(texts.REINDEX_FAILED.format(reason=failure_reason(error)))

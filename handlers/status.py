@@ -48,6 +48,11 @@ def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Cal
     if reindexer is not None and reindexer.running is not None:
         running = reindexer.running
         lines.append(texts.REINDEX_BUSY.format(who=name(running["by"]), when=local_time(running["started"])))
+    if reindexer is not None and reindexer.disk_full_since is not None:
+        free = reindexer.free_bytes()
+        lines.append(texts.STATUS_DISK_FULL.format(
+            when=local_time(reindexer.disk_full_since),
+            free="?" if free is None else f"{free / 1_000_000:.1f} MB".replace(".", ",")))
     run = state.last_run()
     if run:
         lines.append(texts.STATUS_LAST_RUN.format(

@@ -126,6 +126,7 @@ KEPT_PREVIOUS = "den tidligere indekserede udgave er bevaret"
 INDEXING_ERRORS = {
     "no_sources": "referatmappen findes ikke: {detail}",
     "write_failed": "indekset kunne ikke skrives ({detail}); det gamle indeks er bevaret",
+    "disk_full": "disken med datamappen er fuld ({detail}); det gamle indeks er bevaret",
     "crashed": "indekseringen stoppede med en fejl; det gamle indeks er bevaret",
     "busy": "en anden indeksering kører allerede",
 }
@@ -193,6 +194,8 @@ STATUS_HEADING = "Status for Beslutningsbot"
 STATUS_INDEX = "Indeks: {items} punkter fra {meetings} møder. Nyeste møde: {newest}."
 STATUS_NO_INDEX = "Indeks: {reason}"
 STATUS_LAST_RUN = "Seneste genindeksering: {when} af {who}: {result} ({seconds} s)."
+STATUS_DISK_FULL = ("Disk: genindekseringen {when} mislykkedes, fordi disken med datamappen er fuld "
+                    "(ledig plads nu: {free}). Frigør plads, og kør »genindekser« igen.")
 STATUS_NO_RUN = "Seneste genindeksering: ingen endnu fra chatten."
 STATUS_SUBSCRIBERS = "Abonnenter på ugeoversigten: {count}."
 STATUS_STATE_DAMAGED = (

@@ -32,6 +32,7 @@ class IndexUnavailable(KnowledgeError):
 class IndexingFailed(KnowledgeError):
     """An indexing run that failed as a whole; the previous index is untouched.
 
-    Codes: no_sources (the minutes folder is missing), write_failed (disk full, permissions),
+    Codes: no_sources (the minutes folder is missing), disk_full (no space left on the data
+    folder's disk, or its quota), write_failed (permissions, other write errors),
     crashed (an unexpected error in the middle of the run), busy (another writer holds the lock).
     """

@@ -10,6 +10,7 @@ it was indexed, that version is kept.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -280,12 +281,21 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         "meetings": report.meetings, "items": report.items,
     }
     search = postings_module.build(item_rows)
-    if store_path is not None:
-        search.save(postings_module.sidecar_path(store_path, report.generation))
-    write_tables(db, {
-        "meetings": ordered_meetings, "items": item_rows,
-        "sources": source_rows, "meta": [meta],
-    })
+    sidecar = postings_module.sidecar_path(store_path, report.generation) if store_path is not None else None
+    if sidecar is not None:
+        search.save(sidecar)
+    try:
+        write_tables(db, {
+            "meetings": ordered_meetings, "items": item_rows,
+            "sources": source_rows, "meta": [meta],
+        })
+    except BaseException:
+        # The new postings belong to a store that was never written: without this, every
+        # failed run on a full disk left one more (four runs filled a small disk).
+        if sidecar is not None:
+            with contextlib.suppress(OSError):
+                sidecar.unlink(missing_ok=True)
+        raise
     if store_path is not None:
         postings_module.remove_stale(store_path, report.generation)
     report.seconds = time.monotonic() - started

@@ -9,6 +9,7 @@ storage uses orjson, which reads and writes the 100,000-item index several times
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from datetime import date
@@ -52,7 +53,8 @@ class OrjsonStorage(Storage):
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file and `os.replace`.
 
-    Raises IndexingFailed("write_failed") when the disk refuses; the old file stays.
+    Raises IndexingFailed("disk_full") when the disk (or the quota) is full and
+    IndexingFailed("write_failed") when it refuses otherwise; the old file stays.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -64,7 +66,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError as error:
         _remove_quietly(temporary)
-        raise IndexingFailed("write_failed", f"{path.name}: {error.strerror or error}") from error
+        code = "disk_full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else "write_failed"
+        raise IndexingFailed(code, f"{path.name}: {error.strerror or error}") from error
     except BaseException:
         _remove_quietly(temporary)
         raise

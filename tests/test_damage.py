@@ -9,7 +9,7 @@ in-process (`create_app`) with a fake Bot Connector on loopback, as in `tests/te
 from __future__ import annotations
 
 import asyncio
-import json
+import errno
 import os
 import socket
 import subprocess
@@ -150,3 +150,73 @@ async def test_an_index_row_without_a_field_is_a_corrupt_index_not_a_crash(tmp_p
     assert (status, body["status"], body["items"]) == (200, "ok", 38)
     await server.teams(QUESTION)
     assert ANSWER in server.teams_texts(anna)[1]
+
+
+
+# --- point 7: a disk that fills up during a reindex ----------------------------------------------
+
+
+class FullDisk:
+    """A disk that is full for the index store while `full`: writing `index.json` (through
+    its temporary file) fails with ENOSPC at the fsync, after the run wrote its new
+    postings file, as when the postings took the last free space."""
+
+    def __init__(self) -> None:
+        self.full = False
+        self._fsync = os.fsync
+
+    def fsync(self, fd: int) -> None:
+        name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        if self.full and name.startswith(".index.json."):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._fsync(fd)
+
+
+@pytest.fixture
+def disk(monkeypatch) -> FullDisk:
+    disk = FullDisk()
+    monkeypatch.setattr(os, "fsync", disk.fsync)
+    return disk
+
+
+async def reindex(server, who: str = "admin") -> str:
+    """Ask for `genindekser` and wait for its report."""
+    before = len(server.teams_texts(f"a:{who}"))
+    conversation = await server.teams("genindekser", who=who)
+    deadline = time.monotonic() + 30
+    while len(server.teams_texts(conversation)) < before + 2:
+        assert time.monotonic() < deadline, server.teams_texts(conversation)
+        await asyncio.sleep(0.02)
+    return server.teams_texts(conversation)[-1]
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name.endswith((".npz", ".tmp")))
+
+
+async def test_a_reindex_that_fills_the_disk_leaves_nothing_behind_and_says_so(tmp_path, channels, disk):
+    # Regression: each failed reindex left its new postings file (the index's search arrays)
+    # behind; four runs filled a small disk, and nothing said the disk was the cause.
+    settings = Settings(data_dir=tmp_path / "data", digest="off", minutes_dir=SAMPLES_DIR)
+    build_index([SAMPLES_DIR], settings.store_path)
+    before = leftovers(settings.data_dir)
+    server = await channels(settings)
+    disk.full = True
+    for _ in range(4):
+        report = await reindex(server)
+        assert report.startswith(texts.REINDEX_FAILED.split("{")[0]) and "disken med datamappen er fuld" in report
+        assert leftovers(settings.data_dir) == before
+    status, body = await healthz(server.client)
+    assert (status, body["status"], body["disk"]["low"]) == (200, "degraded", True)
+    assert body["disk"]["free_bytes"] > 0 and body["items"] == 38
+    await server.teams("status", who="admin")
+    assert texts.STATUS_DISK_FULL.split("{")[0] in server.teams_texts("a:admin")[-1]
+    # Questions are still answered from the old index.
+    anna = await server.teams(QUESTION)
+    assert ANSWER in server.teams_texts(anna)[0]
+    # Room again: the next reindex succeeds and the warning goes.
+    disk.full = False
+    assert (await reindex(server)).startswith("Genindeksering færdig")
+    status, body = await healthz(server.client)
+    assert (status, body["status"]) == (200, "ok") and "disk" not in body
+    assert len(leftovers(settings.data_dir)) == 1
