@@ -101,7 +101,7 @@ class Reindexer:
             run["files"], run["warnings"] = len(report.files), len(report.warnings)
             self.disk_full_since = None
         except IndexingFailed as error:
-            if error.code == "disk_full":
+            if error.disk_full:
                 self.disk_full_since = self.disk_full_since or self.clock()
                 log.error("reindex failed: the data folder's disk is full (%s)", error.detail)
             if error.__cause__ is not None:

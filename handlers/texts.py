@@ -126,7 +126,6 @@ KEPT_PREVIOUS = "den tidligere indekserede udgave er bevaret"
 INDEXING_ERRORS = {
     "no_sources": "referatmappen findes ikke: {detail}",
     "write_failed": "indekset kunne ikke skrives ({detail}); det gamle indeks er bevaret",
-    "disk_full": "disken med datamappen er fuld ({detail}); det gamle indeks er bevaret",
     "crashed": "indekseringen stoppede med en fejl; det gamle indeks er bevaret",
     "busy": "en anden indeksering kører allerede",
 }

@@ -32,7 +32,11 @@ class IndexUnavailable(KnowledgeError):
 class IndexingFailed(KnowledgeError):
     """An indexing run that failed as a whole; the previous index is untouched.
 
-    Codes: no_sources (the minutes folder is missing), disk_full (no space left on the data
-    folder's disk, or its quota), write_failed (permissions, other write errors),
+    Codes: no_sources (the minutes folder is missing), write_failed (disk full, permissions;
+    `disk_full` is True when there was no space left on the disk or in the quota),
     crashed (an unexpected error in the middle of the run), busy (another writer holds the lock).
     """
+
+    def __init__(self, code: str, detail: str = "", *, disk_full: bool = False) -> None:
+        super().__init__(code, detail)
+        self.disk_full = disk_full

@@ -15,7 +15,7 @@ from pathlib import Path
 from knowledge import postings as postings_module
 from knowledge.errors import IndexUnavailable
 from knowledge.search import Hit, Result, Searcher
-from knowledge.store import open_db, read_tables
+from knowledge.store import check_rows, open_db, read_tables
 
 
 class Index:
@@ -40,6 +40,7 @@ class Index:
         """
         stamp = _stamp(path)
         tables = read_tables(db if db is not None else open_db(path))
+        check_rows(tables)
         generation = tables["meta"][0].get("generation", "") if tables["meta"] else ""
         items = sorted(tables["items"], key=lambda row: row.get("doc", 0))
         postings = None

@@ -28,7 +28,7 @@ from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFI
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
 from knowledge.portal import read_portal_file
-from knowledge.store import open_db, read_tables, write_tables
+from knowledge.store import check_rows, open_db, read_tables, write_tables
 
 Progress = Callable[[int, int, str], None]
 Reader = Callable[[Path, str], Meeting]
@@ -149,7 +149,11 @@ def read_minutes(path: Path, digest: str) -> Meeting:
 
 def _previous(store_path: Path | None, db) -> dict[str, list[dict]]:
     try:
-        return read_tables(db)
+        tables = read_tables(db)
+        # A damaged row means nothing of the old index can be trusted for reuse: the run
+        # reads every file again, which is how `genindekser` repairs it.
+        check_rows(tables)
+        return tables
     except IndexUnavailable:
         return {"meetings": [], "items": [], "sources": [], "meta": []}
 

@@ -53,8 +53,8 @@ class OrjsonStorage(Storage):
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file and `os.replace`.
 
-    Raises IndexingFailed("disk_full") when the disk (or the quota) is full and
-    IndexingFailed("write_failed") when it refuses otherwise; the old file stays.
+    Raises IndexingFailed("write_failed") when the disk refuses, with `disk_full` set when
+    it (or the quota) is full; the old file stays.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -66,8 +66,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError as error:
         _remove_quietly(temporary)
-        code = "disk_full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else "write_failed"
-        raise IndexingFailed(code, f"{path.name}: {error.strerror or error}") from error
+        raise IndexingFailed("write_failed", f"{path.name}: {error.strerror or error}",
+                             disk_full=error.errno in (errno.ENOSPC, errno.EDQUOT)) from error
     except BaseException:
         _remove_quietly(temporary)
         raise
@@ -106,9 +106,7 @@ def read_tables(db: TinyDB) -> dict[str, list[dict[str, Any]]]:
         raise IndexUnavailable("corrupt", "uventet indhold")
     if "meta" not in raw:
         raise IndexUnavailable("corrupt", "mangler meta")
-    tables = {name: list(raw.get(name, {}).values()) for name in TABLES}
-    check_rows(tables)
-    return tables
+    return {name: list(raw.get(name, {}).values()) for name in TABLES}
 
 
 # The fields every reader of a row relies on, and their type. Rows may hold more fields;

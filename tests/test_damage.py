@@ -204,7 +204,7 @@ async def test_a_reindex_that_fills_the_disk_leaves_nothing_behind_and_says_so(t
     disk.full = True
     for _ in range(4):
         report = await reindex(server)
-        assert report.startswith(texts.REINDEX_FAILED.split("{")[0]) and "disken med datamappen er fuld" in report
+        assert report.startswith(texts.REINDEX_FAILED.split("{")[0]) and "No space left on device" in report
         assert leftovers(settings.data_dir) == before
     status, body = await healthz(server.client)
     assert (status, body["status"], body["disk"]["low"]) == (200, "degraded", True)
