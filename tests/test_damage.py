@@ -26,7 +26,7 @@ from bot.settings import Settings
 from handlers import texts
 from knowledge.indexer import build_index
 from knowledge.paths import SAMPLES_DIR
-from tests.test_faults import ANSWER, QUESTION, channels, healthz  # noqa: F401 (fixture)
+from tests.test_faults import ANSWER, QUESTION, channels, readyz  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -136,8 +136,9 @@ async def test_an_index_row_without_a_field_is_a_corrupt_index_not_a_crash(tmp_p
     build_index([SAMPLES_DIR], settings.store_path)
     damage_rows(settings.store_path, table, change)
     server = await channels(settings)
-    status, body = await healthz(server.client)
-    assert (status, body) == (503, {"status": "unavailable", "index_loaded": False, "error": "corrupt"})
+    status, body = await readyz(server.client)
+    assert (status, body["index_loaded"], body["checks"]["index"]) == (503, False, "corrupt")
+    assert (await server.client.get("/healthz")).status == 200  # alive: a restart would not mend it
     anna = await server.teams(QUESTION)
     assert server.teams_texts(anna) == [texts.INDEX_UNAVAILABLE["corrupt"]]
     admin = await server.teams("genindekser", who="admin")
@@ -146,7 +147,7 @@ async def test_an_index_row_without_a_field_is_a_corrupt_index_not_a_crash(tmp_p
         assert time.monotonic() < deadline, server.teams_texts(admin)
         await asyncio.sleep(0.02)
     assert server.teams_texts(admin)[1].startswith("Genindeksering færdig")
-    status, body = await healthz(server.client)
+    status, body = await readyz(server.client)
     assert (status, body["status"], body["items"]) == (200, "ok", 38)
     await server.teams(QUESTION)
     assert ANSWER in server.teams_texts(anna)[1]
@@ -206,9 +207,12 @@ async def test_a_reindex_that_fills_the_disk_leaves_nothing_behind_and_says_so(t
         report = await reindex(server)
         assert report.startswith(texts.REINDEX_FAILED.split("{")[0]) and "No space left on device" in report
         assert leftovers(settings.data_dir) == before
-    status, body = await healthz(server.client)
-    assert (status, body["status"], body["disk"]["low"]) == (200, "degraded", True)
-    assert body["disk"]["free_bytes"] > 0 and body["items"] == 38
+    for path in ("/healthz", "/readyz"):
+        response = await server.client.get(path)
+        body = await response.json()
+        assert (response.status, body["status"], body["disk"]["low"]) == (200, "degraded", True), path
+        assert body["disk"]["free_bytes"] > 0
+    assert body["items"] == 38
     await server.teams("status", who="admin")
     assert texts.STATUS_DISK_FULL.split("{")[0] in server.teams_texts("a:admin")[-1]
     # Questions are still answered from the old index.
@@ -217,6 +221,8 @@ async def test_a_reindex_that_fills_the_disk_leaves_nothing_behind_and_says_so(t
     # Room again: the next reindex succeeds and the warning goes.
     disk.full = False
     assert (await reindex(server)).startswith("Genindeksering færdig")
-    status, body = await healthz(server.client)
-    assert (status, body["status"]) == (200, "ok") and "disk" not in body
+    for path in ("/healthz", "/readyz"):
+        response = await server.client.get(path)
+        body = await response.json()
+        assert (response.status, body["status"]) == (200, "ok") and "disk" not in body, path
     assert len(leftovers(settings.data_dir)) == 1

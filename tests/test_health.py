@@ -34,6 +34,7 @@ async def connector(aiohttp_server) -> FakeConnector:
 def serve(aiohttp_client, sample_index, tmp_path):
     async def start(live: LiveIndex | None = None, state: StateStore | None = None, **settings):
         settings.setdefault("digest", "off")
+        settings.setdefault("teams_noauth", "local")
         app = create_app(Settings(data_dir=tmp_path, **settings), live=live or LiveIndex(None, sample_index),
                          state=state)
         return await aiohttp_client(app)
@@ -160,7 +161,8 @@ async def test_a_teams_reply_the_connector_refuses_is_counted_as_failed(serve, c
 
 
 async def test_a_reindex_is_counted_with_its_result_and_duration(aiohttp_client, tmp_path, connector):
-    settings = Settings(data_dir=tmp_path, digest="off", minutes_dir=SAMPLES_DIR, admins=("aad-anna",))
+    settings = Settings(data_dir=tmp_path, digest="off", minutes_dir=SAMPLES_DIR, admins=("aad-anna",),
+                        teams_noauth="local")
     client = await aiohttp_client(create_app(settings))
 
     await client.post("/api/messages", json=teams_message(connector.url, "genindekser"))

@@ -63,7 +63,7 @@ def teams_message(service_url: str, text: str) -> dict:
 
 async def test_json_lines_carry_the_teams_request_id_from_the_message_to_its_reply(
         captured, aiohttp_client, sample_index, tmp_path, connector):
-    settings = Settings(data_dir=tmp_path, digest="off", log_format="json")
+    settings = Settings(data_dir=tmp_path, digest="off", log_format="json", teams_noauth="local")
     stream = captured(settings)
     client = await aiohttp_client(create_app(settings, live=LiveIndex(None, sample_index)))
 
