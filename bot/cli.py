@@ -1,6 +1,7 @@
 """The `beslutningsbot` command line: one entry point, one subcommand per job.
 
     beslutningsbot index [PATH ...]     build the index (default: the minutes folder or samples)
+    beslutningsbot sync [URL]           fetch new meetings from the agenda portal, then index them
     beslutningsbot ask "QUESTION"       answer one question, as text or --json
     beslutningsbot chat                 a console chat over the same handlers as Teams and Webex
     beslutningsbot digest --preview     the weekly digest, printed here
@@ -72,6 +73,45 @@ def cmd_index(args: argparse.Namespace) -> int:
         return 1
     bar.close()
     print(index_summary(report))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from tqdm import tqdm
+
+    from handlers import texts
+    from handlers.report import sync_failed, sync_summary
+    from knowledge.errors import SyncFailed
+    from knowledge.sync import sync_portal
+
+    settings = _settings()
+    url = args.url or settings.portal_url
+    if not url:
+        print(texts.SYNC_NO_PORTAL, file=sys.stderr)
+        return 2
+    bar = tqdm(total=0, unit="møde", file=sys.stderr, disable=args.quiet or None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        report = asyncio.run(sync_portal(
+            url, settings.sync_dir, settings.store_path, sources=[settings.sync_dir],
+            progress=progress, full=args.full,
+        ))
+    except SyncFailed as error:
+        bar.close()
+        print(sync_failed(error), file=sys.stderr)
+        return 1
+    except IndexingFailed as error:
+        bar.close()
+        print(indexing_failed(error), file=sys.stderr)
+        return 1
+    bar.close()
+    print(sync_summary(report))
     return 0
 
 
@@ -161,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="*", help="folders or files (default: BESLUTNINGSBOT_MINUTES_DIR or the samples)")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
     index.set_defaults(run=cmd_index)
+
+    sync = commands.add_parser("sync", help="fetch new and changed meetings from the agenda portal, then index")
+    sync.add_argument("url", nargs="?", help="the portal, e.g. https://dagsordener.greve.dk (default: BESLUTNINGSBOT_PORTAL_URL)")
+    sync.add_argument("--full", action="store_true", help="fetch every meeting again, changed or not")
+    sync.add_argument("--quiet", action="store_true", help="no progress bar")
+    sync.set_defaults(run=cmd_sync)
 
     ask = commands.add_parser("ask", help="answer one question")
     ask.add_argument("question", nargs="+")

@@ -20,6 +20,7 @@ from bot import health
 from bot.delivery import ChannelOutbox
 from bot.health import HEALTH, Health
 from bot.metrics import Metrics
+from bot.portal_sync import PortalSync, SyncScheduler
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from handlers.clock import Clock, utc_now
@@ -45,6 +46,7 @@ DIGESTS = web.AppKey("digests", Digests)
 REINDEXER = web.AppKey("reindexer", Reindexer)
 OUTBOX = web.AppKey("outbox", ChannelOutbox)
 SCHEDULER = web.AppKey("scheduler", DigestScheduler)
+SYNC_SCHEDULER = web.AppKey("sync_scheduler", SyncScheduler)
 
 
 def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Clock = utc_now,
@@ -62,7 +64,9 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     schedule = settings.digest_schedule
     metrics = Metrics()
     digests = Digests(live.get, state, schedule, clock, deliver=metrics.counted_deliver(outbox.deliver))
-    reindexer = Reindexer(settings.sources, live, state, clock, reader=reader, finished=metrics.reindex_finished)
+    portal = PortalSync(settings, live) if settings.portal_url else None
+    reindexer = Reindexer(settings.sources, live, state, clock, reader=reader, finished=metrics.reindex_finished,
+                          fetch=portal.fetch if portal else None, last_sync=portal.last if portal else None)
     conversation = conversation or Conversation(
         live.get, state=state, admins=settings.admins, reindexer=reindexer,
         outbox=outbox, clock=clock, digests=digests, minutes_url=settings.minutes_url)
@@ -75,6 +79,8 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     app[OUTBOX] = outbox
     if schedule is not None:
         app[SCHEDULER] = DigestScheduler(digests, schedule, state, clock)
+    if portal is not None and settings.sync_schedule is not None:
+        app[SYNC_SCHEDULER] = SyncScheduler(portal, settings.sync_schedule, state, clock)
     health.setup(app, Health(live, state, metrics, digests_on=schedule is not None, reindexer=reindexer))
     # Both channels call the conversation through the counter, so each message is counted once.
     counted = metrics.instrument(conversation)
@@ -90,8 +96,11 @@ async def _run_scheduler(app: web.Application):
     scheduler = app.get(SCHEDULER)
     task = asyncio.create_task(scheduler.loop()) if scheduler is not None else None
     app[HEALTH].scheduler_task = task
+    syncing = app.get(SYNC_SCHEDULER)
+    tasks = [task, asyncio.create_task(syncing.loop()) if syncing is not None else None]
+    tasks = [task for task in tasks if task is not None]
     yield
-    if task is not None:
+    for task in tasks:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

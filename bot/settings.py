@@ -14,7 +14,7 @@ from typing import Mapping
 
 from dotenv import dotenv_values
 
-from handlers.schedule import ScheduleError, WeeklySchedule
+from handlers.schedule import DailySchedule, ScheduleError, WeeklySchedule, parse_sync_schedule
 from knowledge.links import is_web_url
 from knowledge.paths import SAMPLES_DIR, default_data_dir
 
@@ -44,6 +44,8 @@ class Settings:
     minutes_url: str = _setting("BESLUTNINGSBOT_MINUTES_URL", "", "Web address where the minutes files are published; answers link to <address>/<file name> (#page=N for PDFs). Empty: no link for files.")
     admins: tuple[str, ...] = _setting("BESLUTNINGSBOT_ADMINS", (), "Comma-separated admin ids: Teams AAD object ids, Webex person ids or e-mail addresses.")
     digest: str = _setting("BESLUTNINGSBOT_DIGEST", "mon 08:00", "When the weekly digest goes out (Europe/Copenhagen), or 'off'.")
+    portal_url: str = _setting("BESLUTNINGSBOT_PORTAL_URL", "", "The municipality's agenda portal (e.g. https://dagsordener.greve.dk): `sync` fetches its meetings into the minutes folder; `genindekser` and the schedule sync first.")
+    sync: str = _setting("BESLUTNINGSBOT_SYNC", "daily 06:00", "When `serve` syncs from the portal (Europe/Copenhagen): 'daily 06:00', a weekday and time ('mon 07:00'), or 'off'. Needs BESLUTNINGSBOT_PORTAL_URL.")
     log_level: str = _setting("BESLUTNINGSBOT_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
     log_format: str = _setting("BESLUTNINGSBOT_LOG_FORMAT", "text", "Log lines as text, or json: one JSON object per line, with the request id.")
 
@@ -73,7 +75,18 @@ class Settings:
         return WeeklySchedule.parse(self.digest)
 
     @property
+    def sync_dir(self) -> Path:
+        """Where synced meetings go: the minutes folder, or one in the data folder."""
+        return self.minutes_dir or self.data_dir / "minutes"
+
+    @property
+    def sync_schedule(self) -> DailySchedule | WeeklySchedule | None:
+        return parse_sync_schedule(self.sync) if self.portal_url else None
+
+    @property
     def sources(self) -> list[Path]:
+        if self.minutes_dir is None and (self.portal_url or (self.data_dir / "minutes").is_dir()):
+            return [self.sync_dir]
         return [self.minutes_dir or SAMPLES_DIR]
 
     @classmethod
@@ -133,6 +146,12 @@ class Settings:
             self.digest_schedule
         except ScheduleError as error:
             raise SettingsError(f"BESLUTNINGSBOT_DIGEST: {error}.") from error
+        try:
+            parse_sync_schedule(self.sync)
+        except ScheduleError as error:
+            raise SettingsError(f"BESLUTNINGSBOT_SYNC: {error}.") from error
+        if self.portal_url and "://" not in self.portal_url and "." not in self.portal_url:
+            raise SettingsError(f"BESLUTNINGSBOT_PORTAL_URL is not a web address: {self.portal_url!r}")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"BESLUTNINGSBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {self.log_level!r}.")
         if self.log_format not in ("text", "json"):

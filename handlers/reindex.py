@@ -19,8 +19,8 @@ from typing import Awaitable, Callable
 from handlers import markup, texts
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
-from handlers.report import failure_reason, file_lines
-from knowledge.errors import IndexingFailed
+from handlers.report import failure_reason, file_lines, sync_failed
+from knowledge.errors import IndexingFailed, SyncFailed
 from knowledge.indexer import IndexReport, Reader, build_index, read_minutes
 from knowledge.live import LiveIndex
 from knowledge.state import StateStore
@@ -30,6 +30,9 @@ Notify = Callable[[Reply], Awaitable[None]]
 # Files named one by one in the chat report; a longer list would pass what a channel carries
 # in one message, and the command line prints them all.
 CHAT_FILE_LINES = 40
+# Fetches what is new on the agenda portal into the minutes folder (`knowledge.sync`);
+# raises SyncFailed. Given by the server when a portal is configured.
+Fetch = Callable[[], Awaitable[object]]
 
 
 class Reindexer:
@@ -37,7 +40,8 @@ class Reindexer:
 
     def __init__(self, sources: list[Path], live: LiveIndex, state: StateStore, clock: Clock,
                  reader: Reader = read_minutes, progress_every: float = 10.0,
-                 finished: Callable[[bool, float], None] | None = None) -> None:
+                 finished: Callable[[bool, float], None] | None = None,
+                 fetch: Fetch | None = None, last_sync: Callable[[], dict | None] | None = None) -> None:
         self.sources = sources
         self.live = live
         self.state = state
@@ -46,6 +50,8 @@ class Reindexer:
         self.progress_every = progress_every
         # Told (ok, seconds) when a run ends: the server counts runs for /metrics.
         self.finished = finished
+        self.fetch = fetch
+        self.last_sync = last_sync
         self.running: dict | None = None
         self.task: asyncio.Task | None = None
         # When the last run failed because the data folder's disk is full (None otherwise):
@@ -93,6 +99,10 @@ class Reindexer:
 
         run = {"when": self.running["started"].isoformat(timespec="seconds"), "by": who}
         try:
+            if self.fetch is not None:
+                # The portal first, so the reindex includes what it published since the
+                # last sync; when the portal fails, the index stays as it is.
+                await self.fetch()
             report = await asyncio.to_thread(
                 build_index, self.sources, self.live.path, progress=progress, reader=self.reader
             )
@@ -100,6 +110,9 @@ class Reindexer:
             reply, run["result"] = Reply(report_text(report, time.monotonic() - started)), texts.RESULT_OK
             run["files"], run["warnings"] = len(report.files), len(report.warnings)
             self.disk_full_since = None
+        except SyncFailed as error:
+            reply = Reply(sync_failed(error))
+            run["result"] = f"{texts.RESULT_FAILED}: {error.code}"
         except IndexingFailed as error:
             if error.disk_full:
                 self.disk_full_since = self.disk_full_since or self.clock()

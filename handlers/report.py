@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from handlers import texts
-from knowledge.errors import IndexUnavailable, IndexingFailed
+from handlers.clock import local_time
+from knowledge.errors import IndexUnavailable, IndexingFailed, SyncFailed
 from knowledge.indexer import FileResult, IndexReport
 
 
@@ -78,3 +79,36 @@ def indexing_failed(error: IndexingFailed) -> str:
 
 def index_unavailable(error: IndexUnavailable) -> str:
     return texts.INDEX_UNAVAILABLE.get(error.code, texts.INDEX_UNAVAILABLE["corrupt"])
+
+
+def sync_failed(error: SyncFailed) -> str:
+    template = texts.SYNC_ERRORS.get(error.code, "{detail}")
+    return texts.SYNC_FAILED.format(reason=template.format(detail=error.detail))
+
+
+def sync_summary(report) -> str:
+    """A sync's outcome (`knowledge.sync.SyncReport`): what was fetched, then the indexing."""
+    fetch = report.fetch
+    lines = [texts.SYNC_SUMMARY.format(
+        portal=fetch.portal, fetched=fetch.fetched, listed=fetch.listed, requests=fetch.requests,
+        seconds=f"{fetch.seconds:.1f}".replace(".", ","),
+    )]
+    lines.append(index_summary(report.index) if report.index is not None else texts.SYNC_NOTHING_NEW)
+    return "\n".join(lines)
+
+
+def sync_status(run: dict | None) -> str:
+    """The status line for the last sync (`knowledge.sync.last_sync`)."""
+    if not run:
+        return texts.STATUS_NO_SYNC
+    result = run.get("result", "")
+    if result.startswith("failed"):
+        code = result.split(":", 1)[-1].strip()
+        template = texts.SYNC_ERRORS.get(code, "{detail}")
+        result = template.format(detail=run.get("detail", "")) if code in texts.SYNC_ERRORS else result
+    else:
+        result = texts.STATUS_SYNC_OK
+    return texts.STATUS_LAST_SYNC.format(
+        portal=run.get("portal", ""), when=local_time(run["when"]) if run.get("when") else "-", result=result,
+        fetched=run.get("fetched", 0), listed=run.get("listed", 0),
+    )

@@ -68,3 +68,38 @@ class WeeklySchedule:
 
         local = moment.astimezone(self.zone)
         return f"{texts.WEEKDAYS[local.weekday()]} {danish(local.date())} kl. {local:%H:%M}"
+
+
+_DAILY = re.compile(r"^\s*(?:(?:daily|dagligt?|hver dag)\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DailySchedule:
+    """Every day at one time ("daily 06:00"), in Copenhagen time: when `serve` syncs."""
+
+    at: time
+    zone: ZoneInfo
+
+    def _at_local(self, day) -> datetime:
+        return datetime.combine(day, self.at, tzinfo=self.zone).astimezone(timezone.utc)
+
+    def last_at_or_before(self, moment: datetime) -> datetime:
+        local = moment.astimezone(self.zone).date()
+        for back in range(0, 3):
+            candidate = self._at_local(local - timedelta(days=back))
+            if candidate <= moment:
+                return candidate
+        raise AssertionError("unreachable")
+
+
+def parse_sync_schedule(spec: str, zone: str = "Europe/Copenhagen") -> "DailySchedule | WeeklySchedule | None":
+    """"daily 06:00" (or just "06:00"), "mon 07:00", or None for "off"."""
+    match = _DAILY.match(spec or "")
+    if match:
+        if int(match["hour"]) > 23 or int(match["minute"]) > 59:
+            raise ScheduleError(f"expected a time such as 'daily 06:00', not {spec!r}")
+        return DailySchedule(time(int(match["hour"]), int(match["minute"])), ZoneInfo(zone))
+    try:
+        return WeeklySchedule.parse(spec, zone)
+    except ScheduleError as error:
+        raise ScheduleError(f"expected 'daily 06:00', a weekday and a time such as 'mon 07:00', or 'off', not {spec!r}") from error

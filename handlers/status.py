@@ -11,7 +11,7 @@ from typing import Callable
 from handlers import markup, texts
 from handlers.clock import local_time
 from handlers.messages import Reply
-from handlers.report import index_unavailable
+from handlers.report import index_unavailable, sync_status
 from knowledge.dates import danish
 from knowledge.errors import IndexUnavailable
 from knowledge.index import Index
@@ -61,6 +61,9 @@ def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Cal
         ))
     else:
         lines.append(texts.STATUS_NO_RUN)
+    last_sync = getattr(reindexer, "last_sync", None)
+    if last_sync is not None:
+        lines.append(shown(sync_status(last_sync()), 400))
     damage = state.damage()
     if damage:
         lines.append(texts.STATUS_STATE_DAMAGED.format(

@@ -164,6 +164,23 @@ INDEX_EMPTY = (
 )
 INDEX_FAILED = "Indekseringen mislykkedes: {reason}"
 
+# Syncing from the municipality's agenda portal (`beslutningsbot sync`, the schedule, status).
+SYNC_SUMMARY = "Hentet fra {portal}: {fetched} nye eller ændrede møder af {listed} ({requests} kald, {seconds} s)."
+SYNC_NOTHING_NEW = "Intet nyt på dagsordensportalen; indekset er uændret."
+SYNC_FAILED = "Hentningen fra dagsordensportalen mislykkedes: {reason}. Indekset er uændret."
+SYNC_ERRORS = {
+    "bad_url": "»{detail}« er ikke en webadresse (fx https://dagsordener.greve.dk)",
+    "unreachable": "portalen svarer ikke ({detail})",
+    "timeout": "portalen svarede ikke færdigt i tide ({detail})",
+    "http": "portalen svarede med en fejl ({detail})",
+    "malformed": "portalens svar er ikke dens dagsordensdata ({detail})",
+    "too_large": "et svar fra portalen er større end grænsen ({detail})",
+    "busy": "en anden hentning fra portalen kører allerede",
+}
+SYNC_NO_PORTAL = "Der er ingen dagsordensportal angivet: giv adressen (beslutningsbot sync URL) eller sæt BESLUTNINGSBOT_PORTAL_URL."
+STATUS_LAST_SYNC = "Seneste hentning fra {portal}: {when}: {result} ({fetched} nye eller ændrede af {listed} møder)."
+STATUS_SYNC_OK = "ok"
+
 HELP = (
     "Spørg mig om, hvad direktionen har besluttet, fx:\n"
     "- hvad besluttede direktionen om Hændelseslog?\n"
@@ -196,6 +213,7 @@ STATUS_LAST_RUN = "Seneste genindeksering: {when} af {who}: {result} ({seconds} 
 STATUS_DISK_FULL = ("Disk: genindekseringen {when} mislykkedes, fordi disken med datamappen er fuld "
                     "(ledig plads nu: {free}). Frigør plads, og kør »genindekser« igen.")
 STATUS_NO_RUN = "Seneste genindeksering: ingen endnu fra chatten."
+STATUS_NO_SYNC = "Seneste hentning fra dagsordensportalen: ingen endnu."
 STATUS_SUBSCRIBERS = "Abonnenter på ugeoversigten: {count}."
 STATUS_STATE_DAMAGED = (
     "Tilstandsfilen var beskadiget og er lagt til side som {kept}; {recovered} er genskabt fra den. "

@@ -1,0 +1,86 @@
+"""The agenda portal inside `beslutningsbot serve`: a sync on a schedule, and before `genindekser`.
+
+With BESLUTNINGSBOT_PORTAL_URL set, `PortalSync` fetches what is new on the portal into
+the minutes folder (`knowledge.sync`), indexes it and has the live index pick it up. One
+sync at a time: the scheduled run and an admin's `genindekser` share one lock. The
+scheduler works like the digest's: the last served slot is kept in the state store, a
+missed slot is caught up once, and a first start syncs at once (there is nothing to
+answer from until it has).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from bot.settings import Settings
+from handlers.clock import Clock
+from knowledge.errors import IndexingFailed, SyncFailed
+from knowledge.live import LiveIndex
+from knowledge.state import StateStore
+from knowledge.sync import FetchReport, SyncLimits, SyncReport, fetch_portal, last_sync, sync_portal
+
+log = logging.getLogger(__name__)
+LAST_SLOT = "sync_last_slot"
+
+
+class PortalSync:
+    def __init__(self, settings: Settings, live: LiveIndex, limits: SyncLimits = SyncLimits()) -> None:
+        self.url = settings.portal_url
+        self.folder = settings.sync_dir
+        self.sources = settings.sources
+        self.live = live
+        self.limits = limits
+        self.lock = asyncio.Lock()
+
+    async def fetch(self) -> FetchReport:
+        """Only fetch; the caller indexes (an admin's `genindekser`)."""
+        async with self.lock:
+            return await fetch_portal(self.url, self.folder, limits=self.limits)
+
+    async def run(self) -> SyncReport:
+        """Fetch, index what changed, and load the new index."""
+        async with self.lock:
+            report = await sync_portal(self.url, self.folder, self.live.path, sources=self.sources, limits=self.limits)
+        if report.index is not None:
+            await asyncio.to_thread(self.live.refresh)
+        return report
+
+    def last(self) -> dict | None:
+        return last_sync(self.folder)
+
+
+class SyncScheduler:
+    def __init__(self, sync: PortalSync, schedule, state: StateStore, clock: Clock, poll: float = 60.0) -> None:
+        self.sync = sync
+        self.schedule = schedule
+        self.state = state
+        self.clock = clock
+        self.poll = poll
+
+    async def run_due(self) -> SyncReport | None:
+        """Sync if a scheduled time has passed since the last sync (or there was none)."""
+        slot = self.schedule.last_at_or_before(self.clock())
+        done = await asyncio.to_thread(self.state.get_value, LAST_SLOT)
+        if done is not None and datetime.fromisoformat(done) >= slot:
+            return None
+        try:
+            report = await self.sync.run()
+            log.info("portal sync: %d of %d meetings fetched", report.fetch.fetched, report.fetch.listed)
+            return report
+        except (SyncFailed, IndexingFailed) as error:
+            # Recorded as served all the same: the next slot tries again, rather than every
+            # poll hammering a portal that is down. `status` shows the failure.
+            log.warning("portal sync failed: %s", error)
+            return None
+        finally:
+            await asyncio.to_thread(self.state.set_value, LAST_SLOT, slot.isoformat())
+
+    async def loop(self) -> None:
+        while True:
+            try:
+                await self.run_due()
+            except Exception:
+                log.exception("portal sync failed unexpectedly")
+            await asyncio.sleep(self.poll)

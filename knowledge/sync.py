@@ -1,0 +1,381 @@
+"""Fetching a municipality's meetings from its agenda portal into the minutes folder.
+
+A FirstAgenda portal (dagsordener.<kommune>.dk) lists every committee and its meetings at
+`GET /api/agenda/udvalgsliste` and serves each meeting at `GET /api/agenda/dagsorden/<id>`;
+both expect the anonymous session cookie its front page hands out. `fetch_portal` saves
+each meeting's JSON, byte for byte, in a folder of its own under the minutes folder (one
+per portal, named after its host), so any reindex can be repeated offline, and keeps a
+manifest there (`.portal.json`): the portal's address (the reader links meetings to their
+pages with it), what the listing said about each saved meeting, and the last run.
+
+Incremental: a meeting is fetched again only when its entry in the listing changes
+(`ReleasedDate`, which the portal sets each time it publishes the meeting, and its date,
+time, place and committee) or its file is gone. Polite and safe: a few requests at a time
+at a bounded rate, retries with growing waits on 429 and 5xx, a timeout and a size limit
+per response. Any failure raises `SyncFailed`; files are written whole (a temporary name,
+then `os.replace`) and the index is not touched, so a failed run costs nothing but time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import aiohttp
+from filelock import FileLock, Timeout
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from knowledge.errors import IndexingFailed, SyncFailed
+from knowledge.indexer import IndexReport, build_index
+from knowledge.portal import PORTAL_MANIFEST, is_portal_meeting
+
+LISTING = "/api/agenda/udvalgsliste"
+MEETING = "/api/agenda/dagsorden/{id}"
+USER_AGENT = "beslutningsbot/0.1 (agenda portal sync)"
+SyncProgress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SyncLimits:
+    """How hard the sync may press a portal. The defaults keep to a few requests at a time,
+    as a person clicking through the portal in a few tabs would."""
+
+    concurrency: int = 3
+    per_second: float = 5.0
+    timeout: float = 30.0  # seconds for one whole response, however slowly it trickles
+    max_bytes: int = 25 * 1024 * 1024  # Greve's largest meeting is 0.6 MB; a budget meeting 5 MB
+    attempts: int = 4
+    backoff: float = 1.0  # seconds before the first retry, doubled for each next one
+    max_backoff: float = 30.0
+
+
+@dataclass
+class FetchReport:
+    """What one run fetched from the portal."""
+
+    portal: str
+    folder: Path
+    listed: int = 0
+    fetched: int = 0
+    unchanged: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    first: bool = False
+
+
+@dataclass
+class SyncReport:
+    """A whole sync: the fetch, and the index run after it (None when nothing changed)."""
+
+    fetch: FetchReport
+    index: IndexReport | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One meeting as the listing describes it."""
+
+    id: str
+    body: str
+    stamp: str
+    fingerprint: str
+
+
+class _Transient(Exception):
+    """A failure worth another try: 429, 5xx, a dropped connection, a timeout."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def normalise_url(url: str) -> str:
+    """The portal's base address ("https://dagsordener.greve.dk"), or SyncFailed."""
+    text = (url or "").strip()
+    if text and "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncFailed("bad_url", url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
+def portal_folder(minutes_dir: Path, url: str) -> Path:
+    """The folder under the minutes folder where this portal's meetings are kept."""
+    host = urlsplit(normalise_url(url)).netloc.replace(":", "_")
+    return Path(minutes_dir) / host
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((Path(folder) / PORTAL_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def last_sync(minutes_dir: Path | None) -> dict | None:
+    """The newest run recorded by any portal folder under `minutes_dir`, with its portal."""
+    if minutes_dir is None or not Path(minutes_dir).is_dir():
+        return None
+    runs = []
+    for manifest in Path(minutes_dir).glob(f"*/{PORTAL_MANIFEST}"):
+        data = read_manifest(manifest.parent)
+        if isinstance(data.get("last_run"), dict):
+            runs.append(data["last_run"] | {"portal": data.get("url", "")})
+    return max(runs, key=lambda run: run.get("when", "")) if runs else None
+
+
+def parse_listing(data: object) -> list[Listed]:
+    """Every meeting of every committee in the listing, or SyncFailed("malformed")."""
+    groups = data.get("Udvalg") if isinstance(data, dict) else None
+    if not isinstance(groups, dict):
+        raise SyncFailed("malformed", LISTING)
+    found: dict[str, Listed] = {}
+    for committees in groups.values():
+        if not isinstance(committees, list):
+            raise SyncFailed("malformed", LISTING)
+        for committee in committees:
+            if not isinstance(committee, dict) or not isinstance(committee.get("Moeder") or [], list):
+                raise SyncFailed("malformed", LISTING)
+            body = str(committee.get("Navn") or "")
+            for entry in committee.get("Moeder") or []:
+                ident = str(entry.get("Id") or "") if isinstance(entry, dict) else ""
+                if not re.fullmatch(r"[0-9A-Za-z-]{1,64}", ident):
+                    raise SyncFailed("malformed", LISTING)
+                # What the portal tells about a meeting without opening it; a change in
+                # any of these, ReleasedDate above all, means the meeting is fetched again.
+                seen = [entry.get(key) for key in (
+                    "ReleasedDate", "Dato", "MeetingBeginUtc", "MeetingEndUtc", "Sted", "IsSupplementaryAgenda",
+                )] + [body]
+                stamp = str(entry.get("Dato") or entry.get("MeetingBeginUtc") or "")
+                found[ident] = Listed(ident, body, stamp, json.dumps(seen, ensure_ascii=False, default=str))
+    return list(found.values())
+
+
+def file_name(meeting: Listed) -> str:
+    """"<body>_<date and time>_<id>.json", as the portal's own exports name them, with
+    characters no file system takes replaced."""
+    body = re.sub(r"[^\w\-,. +æøåÆØÅ]", "_", meeting.body).strip(" .") or "udvalg"
+    stamp = re.sub(r"[^0-9T+\-]", "", meeting.stamp.replace(":", ""))[:24] or "ukendt"
+    return f"{body[:80]}_{stamp}_{meeting.id}.json"
+
+
+def _cookie_jar(base: str) -> aiohttp.CookieJar:
+    # aiohttp's jar drops cookies from hosts given as IP addresses unless it is "unsafe";
+    # portals have names, stand-ins and intranet mirrors often have addresses.
+    host = urlsplit(base).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return aiohttp.CookieJar()
+    return aiohttp.CookieJar(unsafe=True)
+
+
+class _Client:
+    """GETs against one portal with the limits applied."""
+
+    def __init__(self, session: aiohttp.ClientSession, base: str, limits: SyncLimits) -> None:
+        self.session = session
+        self.base = base
+        self.limits = limits
+        self.slots = asyncio.Semaphore(limits.concurrency)
+        self.rate = AsyncLimiter(max(limits.per_second, 0.001), 1.0)
+        self.requests = 0
+
+    async def get(self, path: str) -> bytes:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.limits.attempts),
+            wait=wait_exponential(multiplier=self.limits.backoff, max=self.limits.max_backoff),
+            retry=retry_if_exception_type(_Transient),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._once(path)
+        except _Transient as error:
+            raise SyncFailed(error.code, error.detail) from error
+        raise AssertionError("unreachable")
+
+    async def _once(self, path: str) -> bytes:
+        url = self.base + path
+        async with self.slots:
+            await self.rate.acquire()
+            self.requests += 1
+            try:
+                timeout = aiohttp.ClientTimeout(total=self.limits.timeout)
+                async with self.session.get(url, timeout=timeout, allow_redirects=True) as response:
+                    if response.status == 429 or response.status >= 500:
+                        raise _Transient("http", f"{response.status} {path}")
+                    if response.status >= 400:
+                        raise SyncFailed("http", f"{response.status} {path}")
+                    if (response.content_length or 0) > self.limits.max_bytes:
+                        raise SyncFailed("too_large", path)
+                    body = bytearray()
+                    async for chunk in response.content.iter_chunked(1 << 16):
+                        body += chunk
+                        if len(body) > self.limits.max_bytes:
+                            raise SyncFailed("too_large", path)
+                    return bytes(body)
+            except asyncio.TimeoutError as error:
+                raise _Transient("timeout", path) from error
+            except aiohttp.ClientError as error:
+                raise _Transient("unreachable", f"{path}: {type(error).__name__}") from error
+
+
+def _decode(raw: bytes, path: str) -> object:
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise SyncFailed("malformed", path) from error
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that no reader ever sees half of it."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+async def fetch_portal(url: str, minutes_dir: Path, *, limits: SyncLimits = SyncLimits(),
+                       progress: SyncProgress | None = None, full: bool = False,
+                       now: datetime | None = None) -> FetchReport:
+    """Save every new or changed meeting of the portal at `url` under `minutes_dir`.
+
+    Raises SyncFailed (codes: bad_url, unreachable, timeout, http, malformed, too_large).
+    Meetings saved before a failure stay saved and known, so the next run goes on from there.
+    """
+    base = normalise_url(url)
+    folder = portal_folder(minutes_dir, base)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(folder / ".portal.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as error:
+        raise SyncFailed("busy", base) from error
+    try:
+        return await _fetch(base, folder, limits, progress, full, now)
+    finally:
+        lock.release()
+
+
+async def _fetch(base: str, folder: Path, limits: SyncLimits, progress: SyncProgress | None,
+                 full: bool, now: datetime | None) -> FetchReport:
+    manifest = read_manifest(folder)
+    known: dict[str, dict] = {} if full else dict(manifest.get("meetings") or {})
+    report = FetchReport(portal=base, folder=folder, first=not known)
+    started = time.monotonic()
+    when = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    error: SyncFailed | None = None
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/json, text/html;q=0.5"}
+    try:
+        async with aiohttp.ClientSession(cookie_jar=_cookie_jar(base), headers=headers) as session:
+            client = _Client(session, base, limits)
+            try:
+                await client.get("/")  # the anonymous session cookie the API calls expect
+                listing = parse_listing(_decode(await client.get(LISTING), LISTING))
+                report.listed = len(listing)
+                wanted = [
+                    entry for entry in listing
+                    if known.get(entry.id, {}).get("fingerprint") != entry.fingerprint
+                    or not (folder / known[entry.id].get("file", "")).is_file()
+                ]
+                report.unchanged = report.listed - len(wanted)
+                await _fetch_all(client, folder, wanted, known, report, progress)
+            finally:
+                report.requests = client.requests
+    except SyncFailed as failure:
+        error = failure
+    finally:
+        report.seconds = round(time.monotonic() - started, 2)
+        manifest.update({"url": base, "meetings": known})
+        manifest["last_run"] = {
+            "when": when, "result": "ok" if error is None else f"failed: {error.code}",
+            "detail": "" if error is None else error.detail,
+            "listed": report.listed, "fetched": report.fetched, "seconds": report.seconds,
+        }
+        if report.fetched:
+            manifest["index_pending"] = True
+        _write_whole(folder / PORTAL_MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    if error is not None:
+        raise error
+    return report
+
+
+async def _fetch_all(client: _Client, folder: Path, wanted: list[Listed], known: dict[str, dict],
+                     report: FetchReport, progress: SyncProgress | None) -> None:
+    if progress:
+        progress(0, len(wanted))
+
+    async def one(entry: Listed) -> None:
+        path = MEETING.format(id=entry.id)
+        raw = await client.get(path)
+        data = _decode(raw, path)
+        if not is_portal_meeting(data) or str(data.get("Id") or entry.id) != entry.id:
+            raise SyncFailed("malformed", path)
+        name = file_name(entry)
+        _write_whole(folder / name, raw)
+        old = known.get(entry.id, {}).get("file")
+        if old and old != name and (folder / old).is_file():
+            (folder / old).unlink()  # renamed committee or moved meeting: one file per meeting
+        known[entry.id] = {"fingerprint": entry.fingerprint, "file": name}
+        report.fetched += 1
+        if progress:
+            progress(report.fetched, len(wanted))
+
+    tasks = [asyncio.create_task(one(entry)) for entry in wanted]
+    try:
+        # The first failure ends the run; the meetings still in flight are cancelled.
+        for task in asyncio.as_completed(tasks):
+            await task
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def sync_portal(url: str, minutes_dir: Path, store_path: Path | None, *,
+                      sources: list[Path] | None = None, limits: SyncLimits = SyncLimits(),
+                      progress: SyncProgress | None = None, full: bool = False) -> SyncReport:
+    """Fetch what is new on the portal, then index the minutes folder if anything changed
+    (or an earlier run's indexing did not finish). Raises SyncFailed or IndexingFailed;
+    the index is then as it was."""
+    started = time.monotonic()
+    fetch = await fetch_portal(url, minutes_dir, limits=limits, progress=progress, full=full)
+    report = SyncReport(fetch=fetch)
+    manifest = read_manifest(fetch.folder)
+    if fetch.fetched or manifest.get("index_pending") or (store_path is not None and not Path(store_path).exists()):
+        try:
+            report.index = await asyncio.to_thread(build_index, sources or [minutes_dir], store_path)
+        except IndexingFailed as error:
+            _note(fetch.folder, f"failed: index {error.code}")
+            raise
+        _note(fetch.folder, "ok", index_pending=False)
+    report.seconds = round(time.monotonic() - started, 2)
+    return report
+
+
+def _note(folder: Path, result: str, **changes) -> None:
+    manifest = read_manifest(folder)
+    manifest.update(changes)
+    if isinstance(manifest.get("last_run"), dict):
+        manifest["last_run"]["result"] = result
+    _write_whole(folder / PORTAL_MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
