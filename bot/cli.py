@@ -20,7 +20,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot import loadtest, teams_package, webex_register
+from bot import loadtest, sync_bench, teams_package, webex_register
 from bot.settings import Settings, SettingsError
 from handlers import texts
 from handlers.answer import answer_reply
@@ -184,6 +184,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from bot.flood_bench import run_flood_bench
 
         return run_flood_bench(args.flood, args.service_latency)
+    if args.sync:
+        from bot.sync_bench import run_sync_bench
+
+        return run_sync_bench(args)
     if args.digest:
         from bot.digest_bench import run_digest_bench
 
@@ -239,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="instead: N concurrent 1 MB unauthenticated Teams posts beside a Webex question")
     bench.add_argument("--service-latency", type=float, default=0.02,
                        help="with --flood: seconds the Webex API stand-in takes per call")
+    sync_bench.add_arguments(bench)
     bench.set_defaults(run=cmd_bench)
 
     teams_package.add_parser(commands)

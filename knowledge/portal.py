@@ -208,7 +208,8 @@ def split_sections(html: str, when: str, body: str) -> tuple[dict[str, list[str]
     Text before any heading, and under a heading this module does not know, is kept (as
     "sagsfremstilling" and "other"), so that nothing the item says is lost to the search.
     """
-    soup = BeautifulSoup(html, "html.parser")
+    # lxml builds the tree three times faster than html.parser (python-docx brings it).
+    soup = BeautifulSoup(html, "lxml")
     earlier = _take_earlier(soup, when, body)
     _mark_headings(soup)
     sections: dict[str, list[str]] = {}
@@ -261,19 +262,19 @@ def _take_earlier(soup: BeautifulSoup, when: str, body: str) -> list[EarlierDeci
                 break
             content.append(sibling)
         heading.decompose()
-        holder = BeautifulSoup("", "html.parser").new_tag("div")
+        holder = soup.new_tag("div")
         for node in content:
             holder.append(node.extract())
-        entries += _earlier_entries(holder, when, body)
+        entries += _earlier_entries(soup, holder, when, body)
     return entries
 
 
-def _earlier_entries(holder: Tag, when: str, body: str) -> list[EarlierDecision]:
+def _earlier_entries(soup: BeautifulSoup, holder: Tag, when: str, body: str) -> list[EarlierDecision]:
     entries: list[tuple[str, Tag]] = []
     current: Tag | None = None
     for node in _flatten(holder):
         if isinstance(node, Tag) and node.name == "u":
-            current = BeautifulSoup("", "html.parser").new_tag("div")
+            current = soup.new_tag("div")
             entries.append((" ".join(node.get_text(" ").split()), current))
         elif current is not None:
             current.append(node)
