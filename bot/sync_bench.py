@@ -66,9 +66,10 @@ def run_sync_bench(args: argparse.Namespace) -> int:
         served.close()
     calls = first.fetch.requests
     # The fastest the first fetch can be: each call takes `latency` on the portal, with at
-    # most min(our concurrency, its parallelism) in flight, and no faster than our rate.
+    # most min(our concurrency, its parallelism) in flight, and no faster than our rate
+    # (whose bucket lets the first second's calls go at once).
     in_flight = min(limits.concurrency, args.sync_parallel)
-    bound = max(calls * args.sync_latency / in_flight, (calls - 1) / limits.per_second)
+    bound = max(calls * args.sync_latency / in_flight, (calls - limits.per_second) / limits.per_second)
     print(f"meetings on the portal   {len(meetings)} (from {len(real)} real ones)")
     print(f"portal pacing            {args.sync_latency * 1000:.0f} ms a call, {args.sync_parallel} at a time; "
           f"sync: {limits.concurrency} at a time, at most {limits.per_second:g} calls/s")

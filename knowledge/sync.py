@@ -19,6 +19,7 @@ then `os.replace`) and the index is not touched, so a failed run costs nothing b
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import json
 import os
@@ -32,13 +33,14 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import aiohttp
-from filelock import FileLock, Timeout
 from aiolimiter import AsyncLimiter
+from filelock import FileLock, Timeout
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from knowledge.errors import IndexingFailed, SyncFailed
-from knowledge.indexer import IndexReport, build_index
-from knowledge.portal import PORTAL_MANIFEST, is_portal_meeting
+from knowledge.errors import DocumentError, IndexingFailed, SyncFailed
+from knowledge.indexer import IndexReport, build_index, read_minutes
+from knowledge.model import Meeting
+from knowledge.portal import PORTAL_MANIFEST, is_portal_meeting, parse_portal_meeting
 
 LISTING = "/api/agenda/udvalgsliste"
 MEETING = "/api/agenda/dagsorden/{id}"
@@ -72,6 +74,9 @@ class FetchReport:
     requests: int = 0
     seconds: float = 0.0
     first: bool = False
+    # Meetings read while the next ones were still on their way, by file: the index run
+    # after the fetch takes them as they are instead of reading the files again.
+    prepared: dict[str, tuple[str, Meeting]] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -333,6 +338,13 @@ async def _fetch_all(client: _Client, folder: Path, wanted: list[Listed], known:
             raise SyncFailed("malformed", path)
         name = file_name(entry)
         _write_whole(folder / name, raw)
+        digest = hashlib.sha256(raw).hexdigest()
+        try:
+            meeting = await asyncio.to_thread(
+                parse_portal_meeting, data, source=name, checksum=digest, base_url=client.base)
+            report.prepared[str((folder / name).resolve())] = (digest, meeting)
+        except DocumentError:
+            pass  # the index run reads the file again and names what is wrong with it
         old = known.get(entry.id, {}).get("file")
         if old and old != name and (folder / old).is_file():
             (folder / old).unlink()  # renamed committee or moved meeting: one file per meeting
@@ -364,13 +376,24 @@ async def sync_portal(url: str, minutes_dir: Path, store_path: Path | None, *,
     manifest = read_manifest(fetch.folder)
     if fetch.fetched or manifest.get("index_pending") or (store_path is not None and not Path(store_path).exists()):
         try:
-            report.index = await asyncio.to_thread(build_index, sources or [minutes_dir], store_path)
+            report.index = await asyncio.to_thread(
+                build_index, sources or [minutes_dir], store_path, reader=_prepared_reader(fetch.prepared))
         except IndexingFailed as error:
             _note(fetch.folder, f"failed: index {error.code}")
             raise
         _note(fetch.folder, "ok", index_pending=False)
     report.seconds = round(time.monotonic() - started, 2)
     return report
+
+
+def _prepared_reader(prepared: dict[str, tuple[str, Meeting]]):
+    def reader(path: Path, digest: str) -> Meeting:
+        ready = prepared.pop(str(Path(path).resolve()), None)
+        if ready is not None and ready[0] == digest:
+            return ready[1]
+        return read_minutes(path, digest)
+
+    return reader
 
 
 def _note(folder: Path, result: str, **changes) -> None:

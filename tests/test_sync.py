@@ -9,6 +9,7 @@ import pytest
 from bot.portal_standin import PortalStandIn, load_meetings
 from knowledge.errors import SyncFailed
 from knowledge.index import Index
+from knowledge.indexer import build_index
 from knowledge.portal import PORTAL_MANIFEST
 from knowledge.store import open_db, read_tables
 from knowledge.sync import SyncLimits, last_sync, portal_folder, sync_portal
@@ -57,6 +58,20 @@ async def test_a_first_sync_fetches_every_meeting_and_indexes_it(aiohttp_server,
     # The meeting links to its page on the portal.
     rows = read_tables(open_db(store))["meetings"]
     assert {row["url"] for row in rows} == {f"{url}/vis?id={m['Id']}" for m in GREVE}
+
+
+async def test_a_sync_indexes_exactly_what_an_offline_index_of_its_files_gives(portal, folders, tmp_path):
+    # The sync reads each meeting while the next are on their way; the index must be the
+    # one `beslutningsbot index` makes of the saved files.
+    await sync(portal, folders)
+    offline = tmp_path / "offline.json"
+    build_index([folders[0]], offline)
+
+    def rows(store):
+        return sorted((row | {"indexed_at": "", "doc": 0} for row in read_tables(open_db(store))["items"]),
+                      key=lambda row: row["id"])
+
+    assert rows(folders[1]) == rows(offline)
 
 
 async def test_a_second_sync_fetches_no_meeting_and_leaves_the_index_alone(portal, folders):
