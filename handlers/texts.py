@@ -115,6 +115,7 @@ DOCUMENT_ERRORS = {
     "no_meeting_date": "der er ingen mødedato i filen; filens egen dato er brugt",
     "truncated": "referatet ser afskåret ud ({detail}); punkterne er med i indekset",
     "duplicate": "mødet findes også i en anden fil; denne fil er brugt",
+    "conflict": "samme møde som {detail}, men filerne er uenige om punkterne; punkterne fra begge er med",
     "old_word": "gammelt Word-format (.doc); gem filen som DOCX eller PDF",
     "image": "et billede uden tekst; kør OCR på det (se README) eller gem referatet som PDF med tekst",
     "needs_ocr": "en scannet PDF uden tekstlag; den skal have OCR (se README)",

@@ -25,6 +25,7 @@ from filelock import FileLock, Timeout
 from knowledge import postings as postings_module
 from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
 from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_text
+from knowledge.merge import Unit, merge
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
 from knowledge.portal import read_portal_file
@@ -35,8 +36,8 @@ Reader = Callable[[Path, str], Meeting]
 LOCK_TIMEOUT = 2.0
 # Bumped when the readers give different meetings or ids for the same bytes, so that files
 # indexed by an older version are read again rather than reused (2: item ids include the
-# meeting's time).
-READER_VERSION = 2
+# meeting's time; 3: each file's own meeting and items are known, for merging).
+READER_VERSION = 3
 
 
 @dataclass
@@ -208,15 +209,11 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
     old = _previous(store_path, db)
     old_sources = {row["path"]: row for row in old["sources"]}
     old_meetings = {row["id"]: row for row in old["meetings"]}
-    old_items_by_meeting: dict[str, list[dict]] = {}
-    for row in old["items"]:
-        old_items_by_meeting.setdefault(row["meeting_id"], []).append(row)
 
     sources = [path for path in find_files(paths) if not _belongs_to_store(path, store_path)]
     report = IndexReport(built_at=stamp)
-    meetings: dict[str, dict] = {}
-    items: dict[str, list[dict]] = {}
-    source_rows: list[dict] = []
+    old_items_by_id = {row["id"]: row for row in old["items"]}
+    units: list[Unit] = []
     for number, path in enumerate(sources, start=1):
         key = str(path.resolve())
         reason = skip_reason(path)
@@ -228,47 +225,44 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         digest = checksum(path)
         previous = old_sources.get(key)
         result = FileResult(name=path.name, status="indexed")
-        if (previous and previous["checksum"] == digest and previous["meeting_id"] in old_meetings
-                and previous.get("reader") == READER_VERSION):
-            meeting_id = previous["meeting_id"]
-            meetings[meeting_id] = old_meetings[meeting_id]
-            items[meeting_id] = old_items_by_meeting.get(meeting_id, [])
+        kept = _kept(previous, old_items_by_id)
+        if kept is not None and previous["checksum"] == digest and previous.get("reader") == READER_VERSION \
+                and not previous.get("conflict"):
+            meeting_row, item_rows = kept
             result.status = "unchanged"
         else:
             try:
                 meeting = reader(path, digest)
             except DocumentError as error:
                 result.status, result.code, result.detail = "failed", error.code, error.detail
-                if previous and previous["meeting_id"] in old_meetings:
-                    meeting_id = previous["meeting_id"]
-                    meetings[meeting_id] = old_meetings[meeting_id]
-                    items[meeting_id] = old_items_by_meeting.get(meeting_id, [])
+                if kept is not None:
+                    meeting_row, item_rows = kept
                     result.status = "kept_previous"
-                    source_rows.append(previous)
+                    units.append(Unit(result, meeting_row, item_rows, dict(previous)))
                 report.files.append(result)
                 if progress:
                     progress(number, len(sources), path.name)
                 continue
-            meeting_id = meeting.id
-            if meeting_id in meetings:
-                result.code, result.detail = "duplicate", meeting.date
-            first_seen = old_meetings.get(meeting_id, {}).get("indexed_at") or stamp
+            first_seen = old_meetings.get(meeting.id, {}).get("indexed_at") or stamp
             meeting_row = meeting.to_dict() | {"indexed_at": first_seen}
-            meetings[meeting_id] = meeting_row
             # The whole text is left out of the store: it repeats the sections, and
             # `model.whole_text` puts it together again on demand.
-            items[meeting_id] = [_without_text(item.to_dict()) for item in meeting.items]
-        source_rows.append({"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_id,
-                            "reader": READER_VERSION})
-        result.meetings, result.items = 1, len(items[meeting_id])
-        result.mode = meetings[meeting_id].get("mode", "items") or "items"
-        notes = meetings[meeting_id].get("notes") or ()
+            item_rows = [_without_text(item.to_dict()) for item in meeting.items]
+        source_row = {"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_row["id"],
+                      "reader": READER_VERSION, "meeting": dict(meeting_row)}
+        units.append(Unit(result, dict(meeting_row), item_rows, source_row))
+        result.meetings, result.items = 1, len(item_rows)
+        result.mode = meeting_row.get("mode", "items") or "items"
+        notes = meeting_row.get("notes") or ()
         if notes and not result.code:
             # The most telling note last: "no_items" after "no_meeting_date".
             result.code, _, result.detail = notes[-1].partition(":")
         report.files.append(result)
         if progress:
             progress(number, len(sources), path.name)
+
+    meetings, items = merge(units)
+    source_rows = [unit.source for unit in units]
 
     ordered_meetings = sorted(meetings.values(), key=lambda row: (row["date"], row["id"]))
     old_items = {row["id"]: row for row in old["items"]}
@@ -304,6 +298,15 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         postings_module.remove_stale(store_path, report.generation)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _kept(previous: dict | None, old_items: dict[str, dict]) -> tuple[dict, list[dict]] | None:
+    """The meeting row and item rows a file gave in the last run, when the store has them."""
+    if not previous or not isinstance(previous.get("meeting"), dict) or "item_ids" not in previous:
+        return None
+    if any(ident not in old_items for ident in previous["item_ids"]):
+        return None
+    return dict(previous["meeting"]), [dict(old_items[ident]) for ident in previous["item_ids"]]
 
 
 def _belongs_to_store(path: Path, store_path: Path | None) -> bool:
