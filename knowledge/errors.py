@@ -37,11 +37,9 @@ class IndexingFailed(KnowledgeError):
     crashed (an unexpected error in the middle of the run), busy (another writer holds the lock).
     """
 
-<<<<<<< HEAD
     def __init__(self, code: str, detail: str = "", *, disk_full: bool = False) -> None:
         super().__init__(code, detail)
         self.disk_full = disk_full
-=======
 
 class SyncFailed(KnowledgeError):
     """A sync from an agenda portal that failed as a whole; the index is untouched.
@@ -50,4 +48,3 @@ class SyncFailed(KnowledgeError):
     answer in time), http (an error status), malformed (an answer that is not the portal's
     JSON), too_large (an answer over the size limit), busy (another sync of this portal runs).
     """
->>>>>>> 6be9d77 (beslutningsbot sync: fetch a municipality's agenda portal into the minutes folder and index it)
