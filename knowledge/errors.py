@@ -41,6 +41,7 @@ class IndexingFailed(KnowledgeError):
         super().__init__(code, detail)
         self.disk_full = disk_full
 
+
 class SyncFailed(KnowledgeError):
     """A sync from an agenda portal that failed as a whole; the index is untouched.
 
