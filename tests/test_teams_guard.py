@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 
 import jwt
@@ -228,3 +229,20 @@ async def test_a_multi_tenant_bot_takes_the_same_entra_token(start, trusted_keys
     monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsal)
     server = await start(**(with_auth() | {"app_type": "MultiTenant"}))
     assert await server.teams("status", who="admin", auth=f"Bearer {entra_token(BOT_FRAMEWORK_TENANT)}") == 201
+
+
+async def test_a_caller_who_hangs_up_mid_body_is_not_an_error(start, trusted_keys, caplog, monkeypatch):
+    # Anyone can start a post and go away; that is no failure of the server's.
+    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsal)
+    server = await start(**with_auth())
+    bearer = f"Bearer {token(server.connector.url, key=STRANGER)}"
+    reader, writer = await asyncio.open_connection(server.client.server.host, server.client.server.port)
+    writer.write((head(f"Authorization: {bearer}\r\nContent-Length: 5000\r\n") + "\r\n").encode() + b'{"type"')
+    await writer.drain()
+    await asyncio.sleep(0.1)
+    writer.close()
+    await asyncio.sleep(0.3)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert server.connector.posted == []
+    # The control: the server still answers.
+    assert await server.teams("status", who="admin", auth=f"Bearer {token(server.connector.url)}") == 201
