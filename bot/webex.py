@@ -21,7 +21,7 @@ import html
 import json
 import logging
 import re
-from collections import OrderedDict
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable
 
@@ -31,6 +31,7 @@ from aiohttp import web
 from bot.cards import answer_card, attachment, submitted_question
 from bot.metrics import METRICS
 from bot.settings import Settings
+from bot.webex_inbox import WebexInbox, parse_time
 from bot.webex_client import DEFAULT_TIMEOUT, RetryPolicy, WebexClient, WebexError
 from handlers import texts
 from handlers.conversation import Conversation
@@ -51,12 +52,13 @@ MAX_CARD_BYTES = 16_000
 # search; with 8 at a time, 50 ms round trips capped Webex at about 50 answers a second, and
 # under load Webex questions queued while Teams ones did not (`beslutningsbot loadtest`).
 MAX_CONCURRENT = 64
-# Events waiting for a slot; beyond this a flood is refused rather than held in memory.
-MAX_PENDING = 256
+# Events waiting for a slot. Each waits as a few hundred bytes in memory and a line in the
+# inbox file, so a burst well beyond what Webex sends one bot (1,000 webhooks at once) is
+# queued and answered, not refused: at the ~50 answers a second this server manages with
+# slow API round trips, 10,000 waiting is three minutes of work. Beyond it, 503.
+MAX_PENDING = 10_000
 SHUTDOWN_GRACE = 5.0
-# Two webhooks registered for the same URL deliver every event twice; remembering the
-# last ids keeps that from becoming two answers.
-REMEMBERED_EVENTS = 512
+INBOX_FILE = "webex-inbox.jsonl"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Event:
     resource: str  # "messages" or "attachmentActions"
     id: str
     person_id: str = ""
+    created: float | None = None  # when the message was created (POSIX seconds), if said
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def parse_event(payload: dict[str, Any]) -> Event | None:
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
         raise ValueError("webhook data without an id")
     person = data.get("personId")
-    return Event(resource, data["id"], person if isinstance(person, str) else "")
+    return Event(resource, data["id"], person if isinstance(person, str) else "", parse_time(data.get("created")))
 
 
 def signature_valid(secret: bytes, body: bytes, signature: str | None) -> bool:
@@ -148,55 +151,84 @@ async def send_reply(client: WebexClient, reply: Reply, *, room_id: str | None =
 
 
 class WebexBot:
-    """Handles webhook events in background tasks, a bounded number at a time."""
+    """Handles webhook events in background tasks, a bounded number at a time.
+
+    Every accepted event goes through the `WebexInbox`: an id it has seen is not answered
+    again, an event it holds but did not finish is taken up again at the next start.
+    """
 
     def __init__(self, client: WebexClient, conversation: Conversation, *,
                  concurrency: int = MAX_CONCURRENT, pending: int = MAX_PENDING,
-                 failed: Callable[[str], None] | None = None) -> None:
+                 failed: Callable[[str], None] | None = None, inbox: WebexInbox | None = None) -> None:
         self.client = client
         self.conversation = conversation
         # Told the channel when a reply could not be delivered (the server counts them).
         self.failed = failed
-        self._slots = asyncio.Semaphore(concurrency)
+        self.inbox = inbox if inbox is not None else WebexInbox(None)
+        self._concurrency = concurrency
         self._pending = pending
+        self._queue: deque[Event] = deque()
         # Strong references: the event loop keeps only weak ones to running tasks.
         self._tasks: set[asyncio.Task[None]] = set()
-        self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._identity: Identity | None = None
         self._identity_lock = asyncio.Lock()
 
     def dispatch(self, event: Event) -> bool:
-        """Start handling `event` in the background; False when too many are waiting."""
-        key = (event.resource, event.id)
-        if key in self._seen:
+        """Queue `event` to be handled in the background; False when too many are waiting."""
+        if self.inbox.seen(event.resource, event.id):
             log.info("webex %s %s delivered again; ignored", event.resource, event.id)
             return True
-        if len(self._tasks) >= self._pending:
-            log.error("webex backlog full (%d events); %s %s refused", len(self._tasks), event.resource, event.id)
+        if self.inbox.too_old(event.created):
+            log.warning("webex %s %s is older than the bot answers (a replay?); ignored", event.resource, event.id)
+            return True
+        if len(self._queue) + len(self._tasks) >= self._pending:
+            log.error("webex backlog full (%d events); %s %s refused",
+                      len(self._queue) + len(self._tasks), event.resource, event.id)
             return False
-        self._seen[key] = None
-        while len(self._seen) > REMEMBERED_EVENTS:
-            self._seen.popitem(last=False)
-        task = asyncio.create_task(self._run(event), name=f"webex-{event.resource}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.inbox.accept(event.resource, event.id, event.person_id, event.created)
+        self._queue.append(event)
+        self._start_waiting()
         return True
 
+    def resume(self) -> int:
+        """Queue the events an earlier run accepted but did not finish; how many."""
+        waiting = self.inbox.unfinished()
+        for entry in waiting:
+            log.info("webex %s %s was not answered before the restart; answering now", entry.resource, entry.id)
+            self._queue.append(Event(entry.resource, entry.id, entry.person_id, entry.created))
+        self._start_waiting()
+        return len(waiting)
+
+    def _start_waiting(self) -> None:
+        while self._queue and len(self._tasks) < self._concurrency:
+            event = self._queue.popleft()
+            task = asyncio.create_task(self._run(event), name=f"webex-{event.resource}")
+            self._tasks.add(task)
+            task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._start_waiting()
+
     async def drain(self) -> None:
-        """Wait until every event started so far is handled."""
-        while self._tasks:
+        """Wait until every event queued so far is handled."""
+        while self._tasks or self._queue:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await asyncio.sleep(0)
 
     async def close(self, grace: float = SHUTDOWN_GRACE) -> None:
-        """Give running events `grace` seconds to finish, then cancel the rest."""
-        if not self._tasks:
-            return
-        _, unfinished = await asyncio.wait(list(self._tasks), timeout=grace)
-        for task in unfinished:
-            task.cancel()
-        if unfinished:
-            log.warning("webex: %d events cancelled at shutdown", len(unfinished))
-            await asyncio.gather(*unfinished, return_exceptions=True)
+        """Give running events `grace` seconds to finish, then cancel the rest. Events not
+        finished stay in the inbox and are answered at the next start."""
+        self._queue.clear()
+        if self._tasks:
+            _, unfinished = await asyncio.wait(list(self._tasks), timeout=grace)
+            self._queue.clear()
+            for task in unfinished:
+                task.cancel()
+            if unfinished:
+                log.warning("webex: %d events cancelled at shutdown; answered at the next start", len(unfinished))
+                await asyncio.gather(*unfinished, return_exceptions=True)
+        self.inbox.close()
 
     async def identity(self) -> Identity:
         """The bot's own identity, fetched once."""
@@ -215,11 +247,12 @@ class WebexBot:
             await self._answer_action(event)
 
     async def _run(self, event: Event) -> None:
-        async with self._slots:
-            try:
-                await self.handle(event)
-            except Exception:
-                log.exception("webex %s %s could not be handled", event.resource, event.id)
+        try:
+            await self.handle(event)
+        except Exception:
+            log.exception("webex %s %s could not be handled", event.resource, event.id)
+        # Not reached when cancelled at shutdown: that event is taken up at the next start.
+        self.inbox.finish(event.resource, event.id)
 
     async def _answer_message(self, event: Event) -> None:
         me = await self.identity()
@@ -290,6 +323,14 @@ def setup(app: web.Application, settings: Settings, conversation: Conversation) 
     app[WEBEX_RETRY] = RetryPolicy()
     app.router.add_post(ROUTE, _webhook_handler(settings.webex_secret.encode("utf-8")))
     app.cleanup_ctx.append(_webex_context(settings, conversation))
+    # After every cleanup context has started (the index is loaded by then).
+    app.on_startup.append(_resume)
+
+
+async def _resume(app: web.Application) -> None:
+    bot = app.get(WEBEX_BOT)
+    if bot is not None:
+        bot.resume()
 
 
 def _webex_context(settings: Settings, conversation: Conversation) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -297,7 +338,8 @@ def _webex_context(settings: Settings, conversation: Conversation) -> Callable[[
         async with aiohttp.ClientSession(timeout=DEFAULT_TIMEOUT) as session:
             client = WebexClient(settings.webex_api_url, settings.webex_token, session, retry=app[WEBEX_RETRY])
             metrics = app.get(METRICS)
-            bot = WebexBot(client, conversation, failed=metrics.reply_failed if metrics else None)
+            inbox = await asyncio.to_thread(WebexInbox, settings.state_path.with_name(INBOX_FILE))
+            bot = WebexBot(client, conversation, failed=metrics.reply_failed if metrics else None, inbox=inbox)
             app[WEBEX_CLIENT] = client
             app[WEBEX_BOT] = bot
             yield

@@ -18,6 +18,7 @@ import base64
 import itertools
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from aiohttp import web
@@ -25,6 +26,12 @@ from aiohttp.test_utils import TestServer
 from yarl import URL
 
 PREFIX = "/v1"
+
+
+def _now() -> str:
+    # A message is created when a test adds it: the bot does not answer messages older
+    # than a day (bot/webex_inbox.py), so a fixed date in the past would never be answered.
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 TOKEN = "test-token"
 BOT_UUID = "8a1b2c3d-0000-4000-8000-00000000b07"
 BOT_ID = base64.b64encode(f"ciscospark://us/PEOPLE/{BOT_UUID}".encode()).decode().rstrip("=")
@@ -89,7 +96,7 @@ class FakeWebex:
                     person_id: str = PERSON_ID, person_email: str = PERSON_EMAIL,
                     html: str | None = None) -> dict[str, Any]:
         message = {"id": f"msg-{next(self._ids)}", "roomId": room_id, "roomType": room_type, "text": text,
-                   "personId": person_id, "personEmail": person_email, "created": "2026-04-09T08:00:00.000Z"}
+                   "personId": person_id, "personEmail": person_email, "created": _now()}
         if html is not None:
             message["html"] = html
         self.messages[message["id"]] = message
@@ -98,7 +105,7 @@ class FakeWebex:
     def add_action(self, inputs: Any, *, room_id: str = "room-group", person_id: str = PERSON_ID,
                    message_id: str = "msg-card", kind: str = "submit") -> dict[str, Any]:
         action = {"id": f"action-{next(self._ids)}", "type": kind, "messageId": message_id, "roomId": room_id,
-                  "personId": person_id, "inputs": inputs, "created": "2026-04-09T08:01:00.000Z"}
+                  "personId": person_id, "inputs": inputs, "created": _now()}
         self.actions[action["id"]] = action
         return action
 
