@@ -82,8 +82,9 @@ class TeamsAdapter(CloudAdapter):
         super().__init__(ReusingAuthentication(config))
         self.app_id = config.APP_ID
         self.auth_enabled = config.auth_enabled
-        # Only a single-tenant bot refuses other tenants; a multi-tenant one is meant for all.
-        self.tenant_id = config.APP_TENANTID if config.APP_TYPE == "SingleTenant" else ""
+        # A single-tenant bot (and one with a managed identity, which lives in one tenant)
+        # refuses other tenants; a multi-tenant one is meant for all.
+        self.tenant_id = config.APP_TENANTID if config.APP_TYPE in ("SingleTenant", "UserAssignedMSI") else ""
         self.on_turn_error = self._on_turn_error
 
     async def close(self) -> None:

@@ -133,10 +133,13 @@ def is_loopback_url(url: str) -> bool:
 
 
 def is_loopback_host(host: str) -> bool:
+    """Whether `host` is a loopback address, IPv4 as seen on a dual-stack socket included."""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
 
 
 def foreign_tenant(claims: dict, activity_tenant: str, tenant: str) -> str | None:

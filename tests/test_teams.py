@@ -427,7 +427,7 @@ async def test_without_an_app_id_only_this_machine_may_call(tmp_path):
     from bot.teams import messages
 
     app = create_app(Settings(data_dir=tmp_path, teams_noauth="local"))
-    for remote in ("203.0.113.5", "10.0.0.7", "2001:db8::1"):
+    for remote in ("203.0.113.5", "10.0.0.7", "2001:db8::1", "::ffff:10.0.0.7"):
         transport = mock.Mock()
         transport.get_extra_info.side_effect = (
             lambda name, default=None, r=remote: (r, 4321) if name == "peername" else default)

@@ -246,3 +246,14 @@ async def test_a_caller_who_hangs_up_mid_body_is_not_an_error(start, trusted_key
     assert server.connector.posted == []
     # The control: the server still answers.
     assert await server.teams("status", who="admin", auth=f"Bearer {token(server.connector.url)}") == 201
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.8.9.10", True), ("::1", True),
+                                            ("::ffff:127.0.0.1", True), ("[::1]", True), ("::ffff:10.0.0.7", False),
+                                            ("10.0.0.7", False), ("localhost", False), ("", False)])
+def test_loopback_is_told_apart_also_on_a_dual_stack_socket(host, loopback):
+    # A server listening on "::" sees a local IPv4 caller as ::ffff:127.0.0.1. ("localhost"
+    # is a name, not an address: only a serviceUrl may use it.)
+    from bot.teams_guard import is_loopback_host
+
+    assert is_loopback_host(host) is loopback
