@@ -215,11 +215,7 @@ def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = Non
 
 def proposal_of(hit: Hit) -> list[str]:
     """The Indstilling's points when the decision leans on them to say what was decided."""
-    decision = hit.decision or ""
-    indstilling = hit.item.get("indstilling", "")
-    if not indstilling or not outcome.refers_to_proposal(decision):
-        return []
-    return outcome.proposal_parts(indstilling, decision)
+    return outcome.what_was_decided(hit.decision or "", hit.item.get("indstilling", ""))
 
 
 def card_data(best: Hit, related: list[dict], decision_limit: int = 3000, lead: list[str] | None = None,

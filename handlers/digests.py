@@ -25,6 +25,8 @@ from handlers.fit import cut
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
+from knowledge import outcome
+from knowledge.bodies import display_name
 from knowledge.dates import danish
 from knowledge.digest import Digest, DigestEntry, build_digest, newest_indexing_time
 from knowledge.index import Index
@@ -51,6 +53,8 @@ DECISION_LIMIT = 1500
 # accepted before), so the 10,000 subscriptions the store is sized for are 500 chats at
 # the limit, or many more at the usual one to three.
 MAX_SUBSCRIPTIONS_PER_CHAT = 20
+# Characters of a formality's title in the one line that folds a meeting's formalities.
+FORMAL_TITLE = 40
 
 
 def topic_key(topic: str | None) -> str:
@@ -69,18 +73,35 @@ def _topic_phrases(topic: str | list[str] | None) -> tuple[str, str]:
             texts.SUBSCRIBED_TOPIC.format(topic=texts.TOPICS_JOIN.join(markup.markdown_line(t) for t in topics)))
 
 
+def _formality_label(entry) -> str:
+    """A formality in the folded line: its title, and "udgik" when the item was dropped."""
+    title = cut(entry.title, FORMAL_TITLE, "…") or texts.DIGEST_ITEM.format(number=entry.number, title="")
+    if outcome.classify(entry.decision).kind == outcome.WITHDRAWN:
+        return texts.DIGEST_WITHDRAWN.format(title=title)
+    return title
+
+
 def digest_reply(digest: Digest, topic: str | list[str] | None = None) -> Reply:
-    """The digest as one reply, with `extra` replies when it does not fit in one message."""
+    """The digest as one reply, with `extra` replies when it does not fit in one message.
+    Each meeting lists its decisions, a short one with what it approved, and folds its
+    formalities into one line."""
     topic_text, topic_markdown = _topic_phrases(topic)
     decisions = texts.counted(digest.count, texts.NEW_DECISIONS)
-    heading = texts.DIGEST_HEADING.format(decisions=decisions, topic=topic_text)
-    heading_markdown = f"**{texts.DIGEST_HEADING.format(decisions=decisions, topic=topic_markdown)}**"
+    # The body in the heading when every decision is from one ("fra Økonomiudvalget").
+    names = {display_name(body) for _, body, _ in digest.groups if body}
+    name = names.pop() if len(names) == 1 else ""
+    source = texts.DIGEST_FROM.format(body=name) if name else ""
+    source_markdown = texts.DIGEST_FROM.format(body=markup.markdown(name)) if name else ""
+    heading = texts.DIGEST_HEADING.format(decisions=decisions, source=source, topic=topic_text)
+    heading_markdown = f"**{texts.DIGEST_HEADING.format(decisions=decisions, source=source_markdown, topic=topic_markdown)}**"
     blocks: list[tuple[list[str], list[str]]] = []  # (text lines, markdown lines) per entry
     shown = 0
     for day, body, entries in digest.groups:
-        meeting = texts.DIGEST_MEETING.format(body=body, date=danish(day))
+        meeting = texts.DIGEST_MEETING.format(body=display_name(body) if body else texts.SOME_BODY, date=danish(day))
         first = True
         for entry in entries:
+            if entry.formality:
+                continue
             if shown == MAX_ENTRIES:
                 break
             shown += 1
@@ -95,8 +116,16 @@ def digest_reply(digest: Digest, topic: str | list[str] | None = None) -> Reply:
             markdown = (["", f"**{markup.markdown(meeting)}**"] if first else [])
             markdown += [f"- **{markup.markdown(title)}**{markup.markdown(case)}"]
             markdown += [f"  > {line}" for line in markup.markdown(decision).splitlines()]
+            if entry.proposal:
+                text += [f"  {texts.PROPOSAL_HEADING}:", *[f"  • {markup.clean(part)}" for part in entry.proposal]]
+                markdown += [f"  > {texts.PROPOSAL_HEADING}:",
+                             *[f"  > • {markup.markdown(part)}" for part in entry.proposal]]
             blocks.append((text, markdown))
             first = False
+        formal = [_formality_label(entry) for entry in entries if entry.formality]
+        if formal and not first and shown < MAX_ENTRIES:
+            line = texts.DIGEST_FORMALITIES.format(items=", ".join(formal))
+            blocks.append(([f"  {markup.clean(line)}"], [f"  _{markup.markdown(line)}_"]))
     if digest.count > shown:
         more = texts.DIGEST_MORE.format(count=digest.count - shown)
         blocks.append((["", more], ["", more]))

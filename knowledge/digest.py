@@ -2,7 +2,10 @@
 
 "New" is by indexing time, not meeting date, so an old meeting indexed late is still news.
 Closed items and items without a decision are left out; a topic subscription keeps only
-the items the search finds for its topic. The digest carries the watermark to store once
+the items the search finds for its topic. Formalities ("Godkendelse af dagsorden:
+Godkendt", a signature sheet, "Eventuelt: Intet.", "Udgik.") are marked as such, for the
+digest to fold into one line per meeting, and do not count as decisions; a short decision
+("Indstillingerne godkendt.") carries the points of the Indstilling it approved. The digest carries the watermark to store once
 it has been delivered: the newest indexing time it covers.
 """
 
@@ -10,10 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from knowledge import outcome
 from knowledge.index import Index
 
 DECISION_LINES = 4
 DECISION_CHARS = 400
+# Points of an Indstilling shown under a short decision in a digest.
+PROPOSAL_PARTS = 3
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,8 @@ class DigestEntry:
     title: str
     decision: str
     case_number: str | None
+    formality: bool = False
+    proposal: tuple[str, ...] = ()  # what a short decision approved (the Indstilling's points)
 
 
 @dataclass
@@ -34,11 +42,12 @@ class Digest:
 
     @property
     def empty(self) -> bool:
-        return not self.groups
+        return self.count == 0
 
     @property
     def count(self) -> int:
-        return sum(len(entries) for _, _, entries in self.groups)
+        """Decisions that matter: formalities are not counted."""
+        return sum(1 for _, _, entries in self.groups for entry in entries if not entry.formality)
 
 
 def shorten_decision(text: str) -> str:
@@ -69,14 +78,21 @@ def build_digest(index: Index, since: str | None, topic: str | None = None) -> D
             continue
         if wanted is not None and row["id"] not in wanted:
             continue
+        decision = row["decision"]
+        formality = outcome.is_formality(row.get("title", ""), decision)
+        proposal = () if formality else tuple(
+            outcome.what_was_decided(decision, row.get("indstilling", ""))[:PROPOSAL_PARTS])
         groups.setdefault(row["meeting_id"], []).append(DigestEntry(
             date=row["date"], number=int(row["number"]), title=row.get("title", ""),
-            decision=shorten_decision(row["decision"]), case_number=row.get("case_number"),
+            decision=shorten_decision(decision), case_number=row.get("case_number"),
+            formality=formality, proposal=proposal,
         ))
         bodies[row["meeting_id"]] = row.get("body", "")
     ordered = sorted(groups.items(), key=lambda entry: entry[1][0].date, reverse=True)
     digest = Digest(watermark=newest_indexing_time(index))
     for meeting_id, entries in ordered:
+        if all(entry.formality for entry in entries):
+            continue  # a meeting with only formalities brings no news
         entries.sort(key=lambda entry: entry.number)
         digest.groups.append((entries[0].date, bodies[meeting_id], entries))
     return digest

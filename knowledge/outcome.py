@@ -125,6 +125,19 @@ def proposal_parts(indstilling: str, decision: str = "") -> list[str]:
     return shown
 
 
+def what_was_decided(decision: str, indstilling: str) -> list[str]:
+    """The Indstilling's points a decision leans on, for showing under it; none when the
+    decision says it all, or when the points only repeat it ("At orienteringen tages til
+    efterretning." under "Taget til efterretning.")."""
+    if not indstilling or not refers_to_proposal(decision):
+        return []
+    parts = proposal_parts(indstilling, decision)
+    said = classify(decision).kind
+    if all(classify(part).kind == said and len(part) <= 80 for part in parts if part != "…"):
+        return []
+    return parts
+
+
 def _cut(text: str) -> str:
     text = " ".join(text.split())
     if len(text) <= MAX_PART_CHARS:
@@ -167,3 +180,30 @@ def answers_yes(asked: str, outcome: Outcome) -> bool | None:
     if outcome.kind == WITHDRAWN:
         return False
     return None
+
+
+# --- formalities ------------------------------------------------------------------------------
+
+# Items every meeting has, whose decision is a formality: the agenda approved, the
+# signature sheet, the chair's mail, "Eventuelt".
+_FORMAL_TITLE = re.compile(
+    r"^\s*(?:godkendelse\s+af\s+(?:dagsorden\w*|referat\w*|tillægsdagsorden\w*)|underskrift\w*|signatur\w*"
+    r"|program\s+for\s+\w*mødet|henvendelse\w*\s+til\s+formanden|eventuelt|evt\.|meddelelser|spørgetid"
+    r"|orientering\s+fra\s+(?:formanden|borgmesteren)\b.*|borgmesteren\s+orienterer|huskeliste\b.*)\s*$", _I)
+# Decisions that record nothing: the item was dropped, or there was nothing to it.
+_EMPTY_DECISION = re.compile(
+    r"^\s*(?:punktet\s+)?(?:udgik|udgår|intet|ingen(?:\s+\w+){0,2}|der\s+var\s+ingen(?:\s+\w+){0,2}"
+    r"|ingen\s+bemærkninger|ikke\s+relevant|-|–)?\s*[.!]?\s*$", _I)
+
+
+def is_formality(title: str, decision: str) -> bool:
+    """Whether an item records no decision that matters to a reader: "Godkendelse af
+    dagsorden: Godkendt", a signature sheet, "Eventuelt: Intet.", or a decision "Udgik."."""
+    if _EMPTY_DECISION.match(decision or ""):
+        return True
+    if _FORMAL_TITLE.match(title or ""):
+        # Approving the agenda or noting the chair's orientation is routine; anything else
+        # under such a title ("Eventuelt: Direktionen ønsker en evaluering af …") is news.
+        kind = classify(decision).kind
+        return kind in (APPROVED, NOTED) and len(" ".join(decision.split())) <= 80
+    return False

@@ -74,7 +74,7 @@ def test_bad_settings_stop_with_a_clear_message(tmp_path):
 def test_digest_preview_prints_what_was_indexed_since(tmp_path):
     run("index", "--quiet", data_dir=tmp_path)
     recent = run("digest", "--preview", data_dir=tmp_path)
-    assert recent.stdout.startswith("Ugeoversigt: 32 nye beslutninger fra direktionen")
+    assert recent.stdout.startswith("Ugeoversigt: 26 nye beslutninger fra Direktionen")
     assert "Direktionens møde 8. april 2026" in recent.stdout
     assert "Lukket" not in recent.stdout
     later = run("digest", "--preview", "--since", "2999-01-01", data_dir=tmp_path)

@@ -1,0 +1,66 @@
+"""A digest names the decisions that matter, each readable on its own, and folds the
+formalities into one line per meeting: over the samples and over a real portal's meetings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handlers.digests import digest_reply
+from knowledge.digest import build_digest
+
+GREVE = Path(__file__).parent / "data" / "greve-portal-json-2022"
+
+
+@pytest.fixture(scope="module")
+def greve_index(tmp_path_factory):
+    from knowledge.index import Index
+    from knowledge.indexer import build_index
+
+    store = tmp_path_factory.mktemp("greve") / "index.json"
+    build_index([GREVE], store)
+    return Index.open(store)
+
+
+def test_udgik_and_eventuelt_intet_are_folded_not_listed_as_decisions(sample_index):
+    text = digest_reply(build_digest(sample_index, None)).full_text
+    assert "- Punkt 5: Gensidig orientering om status på implementering af reformer" not in text
+    assert "- Punkt 6: Eventuelt" not in text.split("Direktionens møde 19. marts 2025")[0]
+    assert "  Desuden, uden ny beslutning: Gensidig orientering om status på… (udgik), Eventuelt." in text
+    # "Eventuelt" with a real decision in it is news.
+    assert "- Punkt 6: Eventuelt (Sag 00.15.00I00-1-24)\n  Direktionen ønsker en evaluering af Lukke-fredag." in text
+
+
+def test_a_short_approval_in_the_digest_says_what_was_approved(sample_index):
+    text = digest_reply(build_digest(sample_index, None)).full_text
+    os2 = text.split("Implementering af OS2sofd og OS2rollekatalog")[1].split("- Punkt 4")[0]
+    assert "Indstillingerne godkendt.\n  Indstillingen:\n  • At direktionen godkender projektbeskrivelsen" in os2
+    assert "284.467 kr." in os2
+
+
+def test_a_note_that_only_repeats_the_indstilling_gets_no_indstilling(sample_index):
+    text = digest_reply(build_digest(sample_index, None)).full_text
+    status = text.split("Statusmøde med udviklingschefen")[1].split("- Punkt 2")[0]
+    assert "Indstillingen" not in status
+
+
+def test_portal_formalities_are_one_line_per_meeting(greve_index):
+    digest = build_digest(greve_index, None)
+    text = digest_reply(digest).full_text
+    assert "Godkendelse af dagsorden (Sag" not in text
+    assert "Underskriftsark" not in text.replace("Desuden, uden ny beslutning: ", "\n").split("\n- ")[0]
+    assert not any(line.startswith("- Punkt") and ("Godkendelse af dagsorden" in line or "Underskriftsark" in line)
+                   for line in text.splitlines())
+    assert "Desuden, uden ny beslutning: Godkendelse af dagsorden" in text
+    # Every formality is counted out: the heading counts the decisions listed.
+    formalities = sum(entry.formality for _, _, entries in digest.groups for entry in entries)
+    assert formalities > 40
+    assert digest.count == sum(not entry.formality for _, _, entries in digest.groups for entry in entries)
+
+
+def test_digest_meetings_are_named_as_people_say_the_body(greve_index):
+    text = digest_reply(build_digest(greve_index, None)).full_text
+    assert "Byrådets møde 20. juni 2022" in text
+    assert "Byråd 2022-2025s møde" not in text
+    assert text.startswith("Ugeoversigt: ") and " fra " not in text.splitlines()[0]
