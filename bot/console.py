@@ -68,7 +68,7 @@ async def _chat(conversation: Conversation) -> int:
 
 def run_console(settings: Settings) -> int:
     conversation = console_conversation(settings)
-    print(texts.CONSOLE_WELCOME)
+    print(conversation.console_welcome())
     try:
         return asyncio.run(_chat(conversation))
     except BrokenPipeError:

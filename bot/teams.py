@@ -77,7 +77,7 @@ class BeslutningsBot(ActivityHandler):
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         # Only when the bot itself joins (installed in a chat or team), not for every new member.
         if bot_id and any(member.id == bot_id for member in members_added):
-            await turn_context.send_activity(markdown_activity(texts.WELCOME))
+            await turn_context.send_activity(markdown_activity(self.conversation.welcome()))
 
     async def _answer(self, turn_context: TurnContext, text: str) -> None:
         conversation = turn_context.activity.conversation

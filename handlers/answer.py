@@ -329,7 +329,7 @@ def _period(result: Result) -> str:
 def none_reply(result: Result) -> Reply:
     question = result.question
     if result.kind == "empty":
-        return Reply(texts.EMPTY_QUESTION)
+        return Reply(texts.EMPTY_RESULT)
     if question.case_numbers:
         case = ", ".join(question.case_numbers)
         return Reply(texts.NONE_CASE.format(case=markup.plain(case)), texts.NONE_CASE.format(case=markup.markdown_line(case)))

@@ -77,12 +77,10 @@ NONE_IN_PERIOD = "Jeg fandt intet i referaterne fra {period}, der svarer på »{
 NONE_CASE = "Jeg fandt ingen punkter med sagsnummer {case} i referaterne."
 NONE_MEETING = "Jeg fandt intet referat fra {period}."
 CLOSEST = "Nærmeste punkter i referaterne:"
-ASK_HINT = (
-    "Prøv med andre ord for emnet, med et sagsnummer (fx »sag 85.13.00G01-2-23«) eller med en "
-    "mødedato (fx »referat fra direktionen 8. april 2026«). Skriv »hjælp« for flere eksempler."
-)
+ASK_HINT = "Prøv med andre ord for emnet, med sagens nummer eller med mødets dato. Skriv »hjælp« for eksempler."
 NEAREST_MEETINGS = "Nærmeste møder:"
-EMPTY_QUESTION = "Skriv, hvad du vil vide, fx »hvad besluttede direktionen om Hændelseslog?«."
+EMPTY_RESULT = "Skriv, hvad du vil vide om beslutningerne. Skriv »hjælp« for eksempler."
+EMPTY_QUESTION = "Skriv, hvad du vil vide, fx »hvad besluttede {body} om {topic}?«."
 SHORTENED = "… (forkortet; se hele referatet for {date}, punkt {number})"
 HISTORY_SHORTENED = "… (forkortet; se referatet for {date}{item})"
 CUT_NOTE = "\n… (forkortet; se hele referatet)"
@@ -182,19 +180,26 @@ SYNC_NO_PORTAL = "Der er ingen dagsordensportal angivet: giv adressen (beslutnin
 STATUS_LAST_SYNC = "Seneste hentning fra {portal}: {when}: {result} ({fetched} nye eller ændrede af {listed} møder)."
 STATUS_SYNC_OK = "ok"
 
+# Help, welcome and hints name the bodies the index holds, with examples from it
+# (`handlers.examples`): {bodies}, {body}, {topic}, {case}, {date}.
+SOME_BODIES = "kommunens udvalg og råd"
+OTHER_BODIES = "{count} andre"
 HELP = (
-    "Spørg mig om, hvad direktionen har besluttet, fx:\n"
-    "- hvad besluttede direktionen om Hændelseslog?\n"
-    "- seneste beslutning om projektporteføljen\n"
-    "- sag 85.13.00G01-2-23\n"
-    "- referat fra direktionen 8. april 2026\n"
+    "Spørg mig om, hvad {bodies} har besluttet, fx:\n"
+    "- hvad besluttede {body} om {topic}?\n"
+    "- blev {topic} godkendt?\n"
+    "- seneste beslutning om {topic}\n"
+    "- sag {case}\n"
+    "- referat fra {body} {date}\n"
+    "\n"
+    "Spørg videre om det punkt, du lige har fået, fx »hvad koster det?«, »hvem deltog?« eller »hvad sker der nu?«.\n"
     "\n"
     "Ugeoversigt over nye beslutninger: »abonner«, eller »abonner« og et emne (fx »abonner budget«), »afmeld«, »abonnementer«.\n"
     "Administratorer: »genindekser«, »status«, »digest nu«, »digest vis«."
 )
 TOO_LONG = "Dit spørgsmål er for langt. Skriv det med højst {limit} tegn."
 SORRY = "Beklager, noget gik galt hos mig. Prøv igen om lidt."
-CONSOLE_WELCOME = "Beslutningsbot: spørg om direktionens beslutninger. Skriv »hjælp« for eksempler og tryk Ctrl-D for at slutte."
+CONSOLE_WELCOME = "Beslutningsbot: spørg om, hvad {bodies} har besluttet. Skriv »hjælp« for eksempler og tryk Ctrl-D for at slutte."
 
 # Commands and admins
 UNKNOWN_COMMAND = "Den kommando kender jeg ikke. Mente du »{suggestion}«? Skriv »hjælp« for at se, hvad jeg kan."
@@ -233,18 +238,18 @@ CONSOLE_NAME = "konsol"
 
 # Teams
 WELCOME = (
-    "Hej, jeg er Beslutningsbot. Jeg fortæller, hvad direktionen har besluttet, "
+    "Hej, jeg er Beslutningsbot. Jeg fortæller, hvad {bodies} har besluttet, "
     "citeret fra referaterne. Spørg fx:\n"
-    "- hvad besluttede direktionen om Hændelseslog?\n"
-    "- seneste beslutning om projektporteføljen\n"
-    "- sag 85.13.00G01-2-23\n\n"
+    "- hvad besluttede {body} om {topic}?\n"
+    "- seneste beslutning om {topic}\n"
+    "- sag {case}\n\n"
     "I en kanal eller gruppechat skal du nævne mig med @Beslutningsbot. Skriv »hjælp« for flere eksempler."
 )
 CARD_ACTION_ANSWERED = "Svaret står i chatten."
 CARD_ACTION_UNKNOWN = "Den knap kan jeg ikke svare på. Skriv dit spørgsmål i chatten i stedet."
 
 # Subscriptions and digests
-SUBSCRIBED = "Denne chat abonnerer nu på ugeoversigten over direktionens nye beslutninger{topic}. {next}"
+SUBSCRIBED = "Denne chat abonnerer nu på ugeoversigten over nye beslutninger{topic}. {next}"
 SUBSCRIBED_TOPIC = " om »{topic}«"
 ALREADY_SUBSCRIBED = "Denne chat abonnerer allerede på ugeoversigten{topic}. {next}"
 TOO_MANY_SUBSCRIPTIONS = (

@@ -64,3 +64,33 @@ def test_digest_meetings_are_named_as_people_say_the_body(greve_index):
     assert "Byrådets møde 20. juni 2022" in text
     assert "Byråd 2022-2025s møde" not in text
     assert text.startswith("Ugeoversigt: ") and " fra " not in text.splitlines()[0]
+
+
+# --- help and welcome name the bodies the index holds (issue 12, point 3) ---------------------
+
+
+async def test_help_over_a_portal_speaks_of_its_bodies_not_of_direktionen(greve_index):
+    from handlers.conversation import Conversation
+    from tests.chat import Chat
+
+    conversation = Conversation(lambda: greve_index)
+    reply = await Chat(conversation).say("hjælp")
+    assert reply.startswith("Spørg mig om, hvad Byrådet, Økonomiudvalget og 7 andre har besluttet, fx:")
+    assert "direktion" not in reply.lower()
+    assert "- referat fra byrådet 20. juni 2022" in reply
+    assert "direktion" not in conversation.welcome().lower()
+    assert "Byrådet" in conversation.console_welcome()
+    assert "direktion" not in (await Chat(conversation).say("  ")).lower()
+
+
+async def test_every_example_in_the_help_gets_an_answer(greve_index, sample_index):
+    from handlers.conversation import Conversation
+    from tests.chat import Chat
+
+    for index in (greve_index, sample_index):
+        chat = Chat(Conversation(lambda: index))
+        examples = [line[2:] for line in (await chat.say("hjælp")).splitlines() if line.startswith("- ")]
+        assert len(examples) == 5
+        for example in examples:
+            reply = await Chat(Conversation(lambda: index)).say(example)
+            assert not reply.startswith("Jeg fandt"), (example, reply)

@@ -59,7 +59,7 @@ def world(request, tmp_path):
 
 async def test_subscribing_says_what_and_when(world):
     reply = await world.chat("anna").say("abonner")
-    assert reply == ("Denne chat abonnerer nu på ugeoversigten over direktionens nye beslutninger. "
+    assert reply == ("Denne chat abonnerer nu på ugeoversigten over nye beslutninger. "
                      "Næste ugeoversigt kommer mandag 23. november 2026 kl. 08:00.")
     again = await world.chat("anna").say("abonner")
     assert again.startswith("Denne chat abonnerer allerede")

@@ -195,7 +195,9 @@ async def test_welcome_when_the_bot_is_added(sample_index):
 
     [welcome] = adapter.activity_buffer
     # Each line ends in a hard break, so Teams keeps the lines apart.
-    assert welcome.text.replace("  \n", "\n") == texts.WELCOME
+    assert welcome.text.replace("  \n", "\n") == texts.WELCOME.format(
+        bodies="Direktionen", body="direktionen", topic="handleplan for digitalisering",
+        case="85.13.00G01-2-23", date="8. april 2026")
     assert welcome.text_format == "markdown"
 
 
