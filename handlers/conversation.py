@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from handlers import texts
 from handlers.answer import answer_reply
 from handlers.clock import LOCAL, Clock, utc_now
-from handlers.examples import console_welcome, empty_question_text, help_text, welcome_text
+from handlers.examples import console_welcome, empty_question_reply, help_reply, welcome_markdown
 from handlers.followup import FocusMemory, answer_follow_up, open_item, open_meeting
 from handlers.messages import Incoming, Outbox, Reply
 from handlers.report import index_unavailable
@@ -82,7 +82,7 @@ class Conversation:
     async def handle(self, message: Incoming) -> Reply:
         text = " ".join(message.text.split())
         if not text:
-            return Reply(empty_question_text(self._index_or_none()))
+            return empty_question_reply(self._index_or_none())
         if len(text) > MAX_QUESTION:
             return Reply(texts.TOO_LONG.format(limit=MAX_QUESTION))
         first, _, rest = text.partition(" ")
@@ -132,11 +132,11 @@ class Conversation:
     # --- commands ------------------------------------------------------------------------
 
     async def help(self, message: Incoming, rest: str) -> Reply:
-        return Reply(help_text(self._index_or_none()))
+        return help_reply(self._index_or_none())
 
     def welcome(self) -> str:
-        """The welcome when the bot joins a chat, naming the bodies the index holds."""
-        return welcome_text(self._index_or_none())
+        """The welcome (markdown) when the bot joins a chat, naming the bodies the index holds."""
+        return welcome_markdown(self._index_or_none())
 
     def console_welcome(self) -> str:
         return console_welcome(self._index_or_none())

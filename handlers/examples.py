@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from handlers import texts
+from handlers import markup, texts
+from handlers.messages import Reply
 from knowledge import outcome
 from knowledge.bodies import display_name
 from knowledge.dates import danish
@@ -82,17 +83,27 @@ def _subject(index, meeting_id: str) -> tuple[str, str]:
     return "", ""
 
 
-def help_text(index) -> str:
-    return texts.HELP.format(**examples(index).__dict__)
+def _fill(template: str, index, markdown: bool = False) -> str:
+    """`template` with the examples; for markdown the values (names and titles from the
+    minutes) are made inert."""
+    values = examples(index).__dict__
+    if markdown:
+        values = {key: markup.markdown(value) for key, value in values.items()}
+    return template.format(**values)
 
 
-def welcome_text(index) -> str:
-    return texts.WELCOME.format(**examples(index).__dict__)
+def help_reply(index) -> Reply:
+    return Reply(_fill(texts.HELP, index), _fill(texts.HELP, index, markdown=True))
+
+
+def welcome_markdown(index) -> str:
+    """The Teams welcome, in markdown."""
+    return _fill(texts.WELCOME, index, markdown=True)
 
 
 def console_welcome(index) -> str:
-    return texts.CONSOLE_WELCOME.format(**examples(index).__dict__)
+    return _fill(texts.CONSOLE_WELCOME, index)
 
 
-def empty_question_text(index) -> str:
-    return texts.EMPTY_QUESTION.format(**examples(index).__dict__)
+def empty_question_reply(index) -> Reply:
+    return Reply(_fill(texts.EMPTY_QUESTION, index), _fill(texts.EMPTY_QUESTION, index, markdown=True))
