@@ -27,6 +27,12 @@ from knowledge.search import Hit, Result
 from knowledge.text import terms
 
 SEE_ALSO_COUNT = 4
+# A reply to a decision question should read on a phone without scrolling far: about this
+# many lines of text (blank lines not counted). The decision gets at most DECISION_LINES of
+# them (the rest is in the minutes, linked); earlier treatment and "Se også" get what is left.
+PHONE_LINES = 15
+DECISION_LINES = 8
+SEE_ALSO_SHOWN = 3
 # Earlier treatment shown under an answer; older ones are in the case listing.
 HISTORY_SHOWN = 3
 # A title longer than this is not a title but a parsing accident; it is cut, not shown whole.
@@ -49,6 +55,17 @@ def item_title(hit: Hit) -> str:
 def shorten(text: str, limit: int, hit: Hit) -> str:
     """`text` in at most `limit` characters, cut with "…" and the meeting and item named."""
     return cut(text, limit, texts.SHORTENED.format(date=danish(hit.date), number=hit.number))
+
+
+def first_lines(text: str, count: int, hit: Hit) -> str:
+    """`text` with at most `count` non-empty lines, cut with "…" and the meeting and item named."""
+    lines = text.split("\n")
+    filled = [number for number, line in enumerate(lines) if line.strip()]
+    if len(filled) <= count:
+        return text
+    kept = lines[: filled[count - 1] + 1]
+    kept[-1] = kept[-1].rstrip() + " " + texts.SHORTENED.format(date=danish(hit.date), number=hit.number)
+    return "\n".join(kept)
 
 
 def history_lines(hit: Hit, limit: int = 3000) -> list[str]:
@@ -194,23 +211,31 @@ def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = Non
         else:
             out.markdown.append(markup.markdown(decided))
         out.blank()
-        decision = shorten(best.decision or texts.NO_DECISION, decision_limit, best)
+        decision = first_lines(shorten(best.decision or texts.NO_DECISION, decision_limit, best), DECISION_LINES, best)
         out.quote(decision)
         proposal = proposal_of(best)
         if proposal:
             out.blank()
             out.bullets(proposal, texts.PROPOSAL_HEADING)
         history = history_lines(best, decision_limit // 3)[-HISTORY_SHOWN:]
-        if history:
+        room = _room(out, url)
+        if history and room >= 2:
             out.blank()
-            out.bullets(history, texts.HISTORY_HEADING)
+            out.bullets(history[-(room - 1):], texts.HISTORY_HEADING)
     out.blank()
     out.link(texts.SOURCE_LINK, url)
+    room = max(_room(out, None), 3)  # two related items always fit below the answer
     if related:
         out.blank()
-        out.bullets([entry["label"] for entry in related], texts.SEE_ALSO)
+        out.bullets([entry["label"] for entry in related][: min(SEE_ALSO_SHOWN, room - 1)], texts.SEE_ALSO)
     text, markdown = out.done()
     return Reply(text, markdown, card_data(best, related or [], decision_limit, lead=lead, url=url))
+
+
+def _room(out: Composer, url: str | None) -> int:
+    """Lines left of PHONE_LINES, with one kept for the link still to come."""
+    used = sum(1 for line in out.text if line.strip()) + (1 if url else 0)
+    return PHONE_LINES - used
 
 
 def proposal_of(hit: Hit) -> list[str]:

@@ -195,3 +195,25 @@ async def test_see_also_names_no_closed_items_unless_asked_for(chat):
     assert "Lukket" not in (await chat.say("evaluering af visionsdag")).split("Se også")[-1]
     reply = await chat.say("lukket punkt om møde med borgmesteren")
     assert reply.count("Lukket: Møde med borgmesteren") >= 2
+
+
+# --- the length of a reply ------------------------------------------------------------------------
+
+
+def test_every_answer_to_the_question_sets_reads_in_15_lines_on_a_phone(sample_index):
+    # Regression: a quarter of the answers ran to 20-30 lines (long decisions, four "Se
+    # også", every earlier treatment), past what a phone shows without scrolling far.
+    from handlers.answer import answer_reply
+    from tests.conftest import DATA, load_questions
+
+    questions = load_questions() + load_questions(DATA / "questions_heldout.jsonl")
+    for question in questions:
+        reply = answer_reply(sample_index.lookup(question["q"]))
+        lines = [line for line in reply.text.splitlines() if line.strip()]
+        assert len(lines) <= 15, (question["q"], reply.text)
+
+
+async def test_a_long_decision_is_cut_at_a_line_with_where_to_read_the_rest(chat):
+    reply = await chat.say("planlægning af temadrøftelser")
+    assert "(forkortet; se hele referatet for 8. april 2026, punkt 4)" in reply
+    assert "16.12.26" not in reply
