@@ -21,7 +21,7 @@ from typing import Awaitable, Callable
 
 from handlers import texts
 from handlers import markup
-from handlers.fit import cut
+from handlers.fit import cut, utf8_size
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
@@ -131,7 +131,7 @@ def digest_reply(digest: Digest, topic: str | list[str] | None = None) -> Reply:
         blocks.append((["", more], ["", more]))
     parts: list[tuple[list[str], list[str]]] = [([heading], [heading_markdown])]
     for text, markdown in blocks:
-        size = len("\n".join(parts[-1][1] + markdown).encode("utf-8"))
+        size = utf8_size("\n".join(parts[-1][1] + markdown))
         if size > PART_BYTES and len(parts[-1][1]) > 1:
             parts.append(([], []))
         parts[-1][0].extend(text)

@@ -107,7 +107,9 @@ class Reindexer:
                 build_index, self.sources, self.live.path, progress=progress, reader=self.reader
             )
             await asyncio.to_thread(self.live.refresh)
-            reply, run["result"] = Reply(report_text(report, time.monotonic() - started)), texts.RESULT_OK
+            # File names and warnings come from the minutes folder: shown as written.
+            text = report_text(report, time.monotonic() - started)
+            reply, run["result"] = Reply(text, markup.markdown(text)), texts.RESULT_OK
             run["files"], run["warnings"] = len(report.files), len(report.warnings)
             self.disk_full_since = None
         except SyncFailed as error:
@@ -119,7 +121,8 @@ class Reindexer:
                 log.error("reindex failed: the data folder's disk is full (%s)", error.detail)
             if error.__cause__ is not None:
                 log.error("reindex failed", exc_info=error.__cause__)
-            reply = Reply(texts.REINDEX_FAILED.format(reason=failure_reason(error)))
+            text = texts.REINDEX_FAILED.format(reason=failure_reason(error))
+            reply = Reply(text, markup.markdown(text))
             run["result"] = f"{texts.RESULT_FAILED}: {error.code}"
         except Exception:
             log.exception("reindex failed unexpectedly")

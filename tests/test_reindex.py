@@ -185,3 +185,14 @@ async def test_audit_entries_are_written_and_shown_by_status(setup):
     assert "- 23. november 2026 kl. 10:30 Ulla: genindekser → afvist" in status
     assert "- 23. november 2026 kl. 10:30 Anna Admin: genindekser → startet" in status
     assert "- 23. november 2026 kl. 10:30 Anna Admin: genindekser → gennemført" in status
+
+
+async def test_a_file_name_with_markup_is_shown_as_written_in_the_report(setup):
+    # A file in the minutes folder may be named like a link or a mention; the admin's report
+    # names it as text, never as markup.
+    (setup.minutes / "[Log ind](https:evil.example) <@all>.pdf").write_bytes(b"%PDF-1.4\n%%EOF garbage")
+    await setup.admin.say("genindekser")
+    await setup.reindexer.wait()
+    _, reply = setup.outbox.sent[-1]
+    assert "- [Log ind](https:evil.example) <@all>.pdf: filen kan ikke læses" in reply.text
+    assert "\\[Log ind\\]\\(https:evil.example\\) \\<\\@all\\>.pdf" in reply.markdown
