@@ -175,9 +175,18 @@ def _item(point: dict, number: int, meeting_id: str, body: str, when: str, time:
         resume=texts.get("resume", ""), indstilling=texts.get("indstilling", ""),
         decision=decision, sagsfremstilling=_join(texts.get("sagsfremstilling", ""), texts.get("other", "")),
         supplerende=texts.get("supplerende", ""), okonomi=texts.get("okonomi", ""),
-        afgoeres_af=texts.get("afgoeres_af", ""), earlier=tuple(earlier),
+        afgoeres_af=texts.get("afgoeres_af", ""), earlier=tuple(earlier), bilag=_attachments(point),
         attendance=attendance, text="\n".join(part for part in whole if part), source=source,
     )
+
+
+def _attachments(point: dict) -> tuple[str, ...]:
+    """The names of an open item's attachments, in the portal's order: searchable, as the
+    samples' "Bilag" lines are."""
+    entries = [entry for entry in point.get("Bilag") or () if isinstance(entry, dict)]
+    entries.sort(key=lambda entry: entry.get("Order") if isinstance(entry.get("Order"), int) else 0)
+    names = (" ".join(str(entry.get("Navn") or "").split()) for entry in entries)
+    return tuple(name for name in names if name)
 
 
 def _join(*parts: str) -> str:

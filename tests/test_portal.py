@@ -194,3 +194,14 @@ def test_a_json_file_that_is_no_portal_meeting_is_named_and_the_others_indexed(t
     report = build_index([tmp_path], tmp_path / "index.json")
     assert report.meetings == 1
     assert [(r.name, r.code) for r in report.warnings] == [("broken.json", "unreadable")]
+
+
+def test_an_open_items_attachments_are_named_and_a_closed_items_are_not(tmp_path):
+    open_point = pm.point(1, "Plan for erhverv", pm.item_html("Godkendt."))
+    open_point["Bilag"] = [{"Navn": "Bilag 2 Tidsplan", "Order": 1}, {"Navn": "Bilag 1 Erhvervsplan", "Order": 0}]
+    closed_point = pm.point(2, "Lukket: Salg af grund", "<div><p>Solgt til X.</p></div>")
+    closed_point["Bilag"] = [{"Navn": "Købsaftale med X", "Order": 0}]
+    path = pm.write(tmp_path, pm.meeting("Økonomiudvalget", "2022-03-14T08:00:00+01:00", [open_point, closed_point]))
+    first, second = read_portal_file(path, "").items
+    assert first.bilag == ("Bilag 1 Erhvervsplan", "Bilag 2 Tidsplan")
+    assert second.closed and second.bilag == () and second.decision == ""
