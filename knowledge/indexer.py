@@ -37,8 +37,8 @@ LOCK_TIMEOUT = 2.0
 # Bumped when the readers give different meetings or ids for the same bytes, so that files
 # indexed by an older version are read again rather than reused (2: item ids include the
 # meeting's time; 3: each file's own meeting and items are known, for merging; 4: portal
-# attachments).
-READER_VERSION = 4
+# attachments; 5: portal decisions by body and date, IsOpen where a portal sets it).
+READER_VERSION = 5
 
 
 @dataclass

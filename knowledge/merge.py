@@ -8,10 +8,11 @@ indexer reads each file on its own; `merge` puts them together:
 - files that agree give one meeting, and no warning;
 - a supplementary agenda joins the meeting of its body on its date (its own time, if it has
   one, need not match), its items after the meeting's own when their numbers collide;
-- files that disagree (the same item number with another title or decision, or different
-  sets of items) are both named in the report, each with the other's name; every item of
-  either is kept, and where two versions of one item differ, the one with a decision wins,
-  else the first file's.
+- an agenda and the minutes of the same meeting (portals publish both, under two ids) give
+  the minutes' items, the agenda's where the minutes lack one;
+- files that disagree (two sets of minutes with another decision or title for one item, or
+  different sets of items) are both named in the report, each with the other's name; every
+  item of either is kept, and where two versions of one item differ, the first file's wins.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def _join_supplementary(groups: dict[str, list[Unit]]) -> None:
 
 
 def _one_meeting(meeting_id: str, members: list[Unit]) -> tuple[dict, list[dict]]:
-    members = sorted(members, key=lambda unit: bool(unit.meeting.get("supplementary")))
+    # The meeting's own minutes first: not a supplementary agenda, the most decisions.
+    members = sorted(members, key=lambda unit: (bool(unit.meeting.get("supplementary")), -_decisions(unit)))
     host = members[0]
     meeting = dict(host.meeting)
     meeting["id"] = meeting_id
@@ -86,7 +88,7 @@ def _one_meeting(meeting_id: str, members: list[Unit]) -> tuple[dict, list[dict]
     owner: dict[int, Unit] = {}
     for unit in members:
         supplementary = bool(unit.meeting.get("supplementary"))
-        if unit is not host and not supplementary:
+        if unit is not host and not supplementary and _decisions(unit) and _decisions(host):
             if {row["number"] for row in unit.items} != {row["number"] for row in host.items}:
                 _disagree(unit, host)
         own_ids = []
@@ -99,14 +101,18 @@ def _one_meeting(meeting_id: str, members: list[Unit]) -> tuple[dict, list[dict]
                 row["id"] = item_id(meeting["body"], meeting["date"], meeting.get("time"), number)
             if number not in rows:
                 rows[number], owner[number] = row, unit
-            elif not _same(rows[number], row):
+            elif not rows[number].get("decision") and row.get("decision"):
+                rows[number], owner[number] = row, unit  # the minutes of what was on the agenda
+            elif row.get("decision") and not _same(rows[number], row):
                 _disagree(unit, owner[number])
-                if row.get("decision") and not rows[number].get("decision"):
-                    rows[number], owner[number] = row, unit
             own_ids.append(row["id"])
         unit.source["item_ids"] = own_ids
         unit.meeting["id"] = meeting_id
     return meeting, [rows[number] for number in sorted(rows)]
+
+
+def _decisions(unit: Unit) -> int:
+    return sum(1 for row in unit.items if row.get("decision"))
 
 
 def _disagree(one: Unit, other: Unit) -> None:

@@ -7,7 +7,8 @@ section. This module turns that JSON, as it comes, into the same `Meeting` and `
 text parser gives, so the rest of the bot cannot tell a portal meeting from a PDF.
 
 What the portal data taught (55 real Greve meetings):
-- `IsOpen` is false on every item; a closed item is known by its caption, "Lukket: ...".
+- `IsOpen` is false on every item of Greve's; a closed item is known by its caption,
+  "Lukket: ...". Portals that do set `IsOpen` (Hvidovre's) are believed when it is false.
   A closed item's field still holds its decision as HTML: it is never read, let alone stored.
 - Sections are headed by `<h3>`, or `<h2>` inside an outer "Fremstilling", or a paragraph
   in bold that says nothing but the section's name; headings are sometimes split by markup
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from knowledge.bodies import display_name
 from knowledge.errors import DocumentError
 from knowledge.extract import html_fragment_lines
 from knowledge.model import EarlierDecision, Item, Meeting, item_id, stable_id
@@ -60,6 +62,10 @@ SECTIONS = {
     "øvrige forhold": "other",
     "høring": "other",
     "baggrund": "other",
+    "retsgrundlag": "other",
+    "politiske beslutninger og aftaler": "other",
+    # Hvidovre's summary of what is to be decided.
+    "beslutningstema": "resume",
 }
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5")
 BLOCK_TAGS = ("div", "p", "table", "ul", "ol", "span") + HEADING_TAGS
@@ -70,6 +76,11 @@ ATTENDANCE = re.compile(r"^(?:fraværende|afbud|fravær|deltog ikke|forlod møde
 EARLIER_HEAD = re.compile(r"^\s*(?P<day>\d{1,2})-(?P<month>\d{1,2})-(?P<year>\d{4})\s+(?P<body>.+?)\s*$")
 TRAILING_YEAR = re.compile(r"\s+(?:19|20)\d\d$")
 NOT_RELEASED = "beslutning ikke frigivet"
+DECISION_OF = re.compile(
+    r"^beslutning(?:er)?\s+(?:i|fra|truffet i)\s+(?P<body>.+?)"
+    r"(?:\s+(?:den|d\.)\s*(?P<day>\d{1,2})[-./](?P<month>\d{1,2})[-./](?P<year>\d{4}))?\s*:?$",
+    re.IGNORECASE,
+)
 
 
 def read_portal_file(path: Path, digest: str) -> Meeting:
@@ -112,17 +123,21 @@ def parse_portal_meeting(
     if not points:
         raise DocumentError("no_items", source)
     meeting_id = stable_id(body, when, time or "")
+    # A portal that marks open items says something by leaving one unmarked.
+    flags_open = any(point.get("IsOpen") is True for point in points)
     items = []
     for position, point in enumerate(sorted(points, key=_order), start=1):
         number = _number(point, position)
-        items.append(_item(point, number, meeting_id, body, when, time, source))
+        items.append(_item(point, number, meeting_id, body, when, time, source, flags_open))
     portal_id = str(data.get("Id") or "")
     url = MEETING_PAGE.format(base=base_url, id=portal_id) if base_url and portal_id else None
     place = " ".join(str(moede.get("Sted") or "").split()) or None
     return Meeting(
         id=meeting_id, body=body, date=when, time=time, place=place, source=source,
         checksum=checksum, items=tuple(items), url=url,
-        supplementary=bool(data.get("TillaegsDagsorden") or moede.get("IsSupplementaryAgenda")),
+        # Hvidovre lists a supplementary agenda as "Tillægsdagsorden" with the flag unset.
+        supplementary=bool(data.get("TillaegsDagsorden") or moede.get("IsSupplementaryAgenda")
+                           or "tillæg" in str(moede.get("Navn") or "").lower()),
     )
 
 
@@ -154,11 +169,11 @@ def _number(point: dict, fallback: int) -> int:
 
 
 def _item(point: dict, number: int, meeting_id: str, body: str, when: str, time: str | None,
-          source: str) -> Item:
+          source: str, flags_open: bool = False) -> Item:
     caption = " ".join(str(point.get("Caption") or point.get("Navn") or "").split())
     case_number = " ".join(str(point.get("SagsNummer") or point.get("CaseNumber") or "").split()) or None
     ident = item_id(body, when, time, number)
-    closed = bool(CLOSED_CAPTION.match(caption)) and caption.lower().startswith("lukket")
+    closed = bool(CLOSED_CAPTION.match(caption)) or (flags_open and point.get("IsOpen") is False)
     if closed:
         # Title, number and date only: the decision HTML a closed item carries is not read.
         title = CLOSED_CAPTION.sub("", caption) or caption
@@ -219,15 +234,18 @@ def split_sections(html: str, when: str, body: str) -> tuple[dict[str, list[str]
     """
     # lxml builds the tree three times faster than html.parser (python-docx brings it).
     soup = BeautifulSoup(html, "lxml")
+    for junk in soup.find_all(("meta", "title", "style", "script")):
+        junk.decompose()  # Word exports embed a whole <head> in each section
     earlier = _take_earlier(soup, when, body)
     _mark_headings(soup)
     sections: dict[str, list[str]] = {}
     whole: list[str] = []
     kind = "sagsfremstilling"
+    others: list[tuple[str, str | None, str, list[str]]] = []  # decisions of other meetings
     for line in html_fragment_lines(soup):
         if line.startswith(MARK):
             heading = line[len(MARK):].strip()
-            kind = heading_kind(heading) or "other"
+            kind = heading_kind(heading) or _decision_of(heading, when, body, others) or "other"
             if kind == "other" and heading:
                 sections.setdefault("other", []).append(heading)
             whole.append(heading)
@@ -237,12 +255,38 @@ def split_sections(html: str, when: str, body: str) -> tuple[dict[str, list[str]
             kind = found
             whole.append(line)
             continue
-        sections.setdefault(kind, []).append(line)
+        if kind == "elsewhere":
+            others[-1][3].append(line)
+        else:
+            sections.setdefault(kind, []).append(line)
         whole.append(line)
+    earlier += [
+        EarlierDecision(body=other, date=day, item=None, text="\n".join(lines).strip(), heading=heading)
+        for heading, day, other, lines in others
+    ]
     for entry in earlier:
         whole += [entry.heading, entry.text]
     sections["_whole"] = whole
     return sections, earlier
+
+
+def _decision_of(heading: str, when: str, body: str, others: list) -> str | None:
+    """For "Beslutning i Økonomiudvalget den 16-03-2026" (Hvidovre's layout): "decision"
+    when it is this meeting's, else "elsewhere", with a new entry in `others`."""
+    match = DECISION_OF.match(heading)
+    if not match:
+        return None
+    day = None
+    if match["day"]:
+        try:
+            day = date(int(match["year"]), int(match["month"]), int(match["day"])).isoformat()
+        except ValueError:
+            day = None
+    other = TRAILING_YEAR.sub("", match["body"]).strip()
+    if (day is None or day == when) and display_name(other).lower() == display_name(body).lower():
+        return "decision"
+    others.append((heading, day, other, []))
+    return "elsewhere"
 
 
 def _mark_headings(soup: BeautifulSoup) -> None:

@@ -119,3 +119,22 @@ def test_a_supplementary_agenda_joins_its_meeting(tmp_path):
     again = build_index([tmp_path], tmp_path / "index.json")
     assert (again.meetings, again.items) == (1, 4)
     assert all(r.status == "unchanged" for r in again.files)
+
+
+def test_the_agenda_and_the_minutes_of_one_meeting_give_the_minutes_without_a_warning(tmp_path):
+    # Portals publish a meeting's agenda and its minutes under two ids (Hvidovre's listing
+    # has both for one committee's meeting); the sync saves both.
+    stamp = "2026-03-02T11:00:00+01:00"
+    agenda = pm.meeting("Kultur- og Fritidsudvalget", stamp, [
+        pm.point(1, "Godkendelse af dagsorden", pm.item_html(None, {"Resume": "<p>Dagsorden.</p>"})),
+        pm.point(2, "Ny svømmehal", pm.item_html(None, {"Resume": "<p>Forslag.</p>"})),
+    ])
+    minutes = pm.meeting("Kultur- og Fritidsudvalget", stamp, [
+        pm.point(1, "Godkendelse af dagsorden", pm.item_html("Godkendt.")),
+        pm.point(2, "Ny svømmehal", pm.item_html("Anbefales.")),
+    ])
+    pm.write(tmp_path, agenda, name="a_dagsorden.json")
+    pm.write(tmp_path, minutes, name="b_referat.json")
+    report, tables = index_of(tmp_path, tmp_path / "index.json")
+    assert (report.meetings, report.items, report.warnings) == (1, 2, [])
+    assert sorted(row["decision"] for row in tables["items"]) == ["Anbefales.", "Godkendt."]

@@ -205,3 +205,33 @@ def test_an_open_items_attachments_are_named_and_a_closed_items_are_not(tmp_path
     first, second = read_portal_file(path, "").items
     assert first.bilag == ("Bilag 1 Erhvervsplan", "Bilag 2 Tidsplan")
     assert second.closed and second.bilag == () and second.decision == ""
+
+
+def test_hvidovres_layout_decisions_by_body_and_date_word_exports_and_open_flags(tmp_path):
+    # Hvidovre's portal heads each decision "Beslutning i <body> den DD-MM-YYYY", wraps each
+    # section in a Word export with its own <title>, and marks open items with IsOpen.
+    def section(heading: str, text: str) -> str:
+        return (f"<h3>{heading}</h3><span><meta name='generator' content='Aspose.Words'>"
+                f"<title>Dagsordenspunkt</title><div><p><span>{text}</span></p></div></span>")
+
+    html = "<div><div id='sagsfremstillingContainer'>" + "".join([
+        section("Beslutningstema", "Skema A for Grenhusene."),
+        section("Indstilling", "Kommunaldirektøren indstiller, at skema A godkendes."),
+        section("Beslutning i Økonomiudvalget den 16-03-2026", "Sagen udsættes."),
+        section("Beslutning i Kommunalbestyrelsen den 28-04-2026", "Godkendt med 15 stemmer for."),
+        section("Sagsfremstilling", "Bebyggelsen er opført i 1950'erne."),
+        section("Retsgrundlag", "Almenboligloven."),
+    ]) + "</div></div>"
+    first = pm.point(1, "Skema A for Grenhusene", html, case="25/26257")
+    second = pm.point(2, "Salg af grund", pm.item_html("Solgt."), case="25/30000")
+    first["IsOpen"], second["IsOpen"] = True, False
+    path = pm.write(tmp_path, pm.meeting("Kommunalbestyrelsen", "2026-04-28T18:00:00+02:00", [first, second]))
+    item, closed = read_portal_file(path, "").items
+    assert item.decision == "Godkendt med 15 stemmer for."
+    assert [(e.body, e.date, e.text) for e in item.earlier] == [("Økonomiudvalget", "2026-03-16", "Sagen udsættes.")]
+    assert item.resume == "Skema A for Grenhusene."
+    assert item.indstilling == "Kommunaldirektøren indstiller, at skema A godkendes."
+    assert item.case_number == "25/26257"
+    assert "Dagsordenspunkt" not in Item.from_dict(item.to_dict() | {"text": ""}).text
+    assert "Almenboligloven." in item.sagsfremstilling
+    assert closed.closed and closed.decision == ""
