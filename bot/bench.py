@@ -89,16 +89,18 @@ def run_bench(args: argparse.Namespace) -> int:
     questions = evaluate.load(questions_path)
     with tempfile.TemporaryDirectory(prefix="beslutningsbot-bench-") as folder:
         work = Path(folder)
+        minutes = getattr(args, "minutes", None) or SAMPLES_DIR
         store = work / "samples" / "index.json"
-        build_index([SAMPLES_DIR], store)
+        build_index([minutes], store)
         if args.calibrate:
             extra = [questions_path, DEFAULT_QUESTIONS.parent / "questions_heldout.jsonl",
                      DEFAULT_QUESTIONS.parent / "calibration_none.jsonl"]
             calibrate(Index.open(store), [p for p in extra if p.exists()])
             return 0
         print(f"questions: {questions_path} ({len(questions)})")
-        _print_run("samples", _child(store, questions_path, args.queries), len(questions))
-        if args.synthetic <= 0:
+        label = "samples" if minutes == SAMPLES_DIR else str(minutes)
+        _print_run(label, _child(store, questions_path, args.queries), len(questions))
+        if args.synthetic <= 0 or minutes != SAMPLES_DIR:
             return 0
         texts = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES_DIR.glob("*.txt"))]
         synthetic_dir = work / "synthetic"

@@ -232,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure search quality and speed")
     bench.add_argument("--questions", type=Path, default=None, help="question file (default: tests/data/questions.jsonl)")
+    bench.add_argument("--minutes", type=Path, default=None,
+                       help="minutes to index and ask (default: the bundled samples; no synthetic run then)")
     bench.add_argument("--synthetic", type=int, default=100_000, help="synthetic items mixed in (0: none)")
     bench.add_argument("--queries", type=int, default=2000, help="timed queries for the latency figures")
     bench.add_argument("--calibrate", action="store_true", help="print the coverage of first hits (threshold data)")

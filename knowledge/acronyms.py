@@ -40,6 +40,9 @@ SYNONYMS = {
     "linkedin": "sociale medier",
     "tiktok": "sociale medier",
     "twitter": "sociale medier",
+    "corona": "covid",
+    "coronavirus": "covid",
+    "coronakrisen": "covid",
 }
 
 _DEFINED_BEFORE = re.compile(

@@ -6,6 +6,11 @@ judge "right" the same way:
   all_in_top5   every item of `expect` is among the first five hits
   closed        the first hit is one of `expect`, closed, and carries no text
   none          the search answers nothing
+  meetings      the answer is a pick list of meetings holding every [date, body] of `expect`
+  cases         the answer lists the cases a partial number begins, each starting with it
+
+An expected item is [date, number], or [date, number, body] where one day holds meetings
+of several bodies (the body as people say it: "Byrådet", "Økonomiudvalget").
 """
 
 from __future__ import annotations
@@ -29,11 +34,18 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _key(hit, with_body: bool) -> tuple:
+    return (hit.date, hit.number, hit.body_name) if with_body else (hit.date, hit.number)
+
+
 def check(index: Index, question: dict) -> Check:
-    hits = index.search(question["q"], limit=5)
-    got = [(hit.date, hit.number) for hit in hits]
-    expect = {(day, number) for day, number in question.get("expect", [])}
     mode = question["mode"]
+    if mode in ("meetings", "cases"):
+        return _check_list(index, question)
+    hits = index.search(question["q"], limit=5)
+    with_body = any(len(entry) == 3 for entry in question.get("expect", []))
+    got = [_key(hit, with_body) for hit in hits]
+    expect = {tuple(entry) for entry in question.get("expect", [])}
     if mode == "none":
         ok = not hits
     elif not hits:
@@ -47,6 +59,18 @@ def check(index: Index, question: dict) -> Check:
         ok = got[0] in expect and first.closed and not first.decision and not first.case_number
     else:
         raise ValueError(f"unknown mode {mode!r}")
+    return Check(question, ok, got)
+
+
+def _check_list(index: Index, question: dict) -> Check:
+    result = index.lookup(question["q"])
+    if question["mode"] == "meetings":
+        got = [(meeting["date"], meeting["body_name"]) for meeting in result.meetings]
+        ok = result.kind == "meetings" and {tuple(entry) for entry in question["expect"]} <= set(got)
+    else:
+        got = [case["case_number"] for case in result.cases]
+        prefix = question["expect"][0]
+        ok = result.kind == "cases" and bool(got) and all(number.startswith(prefix) for number in got)
     return Check(question, ok, got)
 
 

@@ -239,7 +239,8 @@ class Searcher:
         if not case or self.items[ranked[0]].get("closed"):
             return ranked
         stages = [doc for doc in self.cases.docs(case) if score[doc] > 0]
-        if stages and stages[0] != ranked[0] and self.dates[stages[0]] > self.dates[ranked[0]]:
+        # The case's newest stage, by date and the meeting's time (Byrådet meets last).
+        if stages and stages[0] != ranked[0] and self.dates[stages[0]] >= self.dates[ranked[0]]:
             return [stages[0]] + [doc for doc in ranked if doc != stages[0]]
         return ranked
 

@@ -132,3 +132,14 @@ def test_spring_of_a_year_is_a_period(greve_index):
     result = greve_index.lookup("Mosede Fort i foråret 2022")
     assert (result.question.date_from, result.question.date_to) == (date(2022, 3, 1), date(2022, 5, 31))
     assert result.hits and all("2022-03-01" <= hit.date <= "2022-05-31" for hit in result.hits)
+
+
+def test_questions_over_the_greve_meetings_are_mostly_right(greve_index):
+    # Written as users ask (own words, typos, a committee, a period, case numbers, meeting
+    # listings, questions nothing answers) before the ranking was looked at.
+    from knowledge import evaluate
+    from tests.conftest import DATA, load_questions
+
+    checks = evaluate.run(greve_index, load_questions(DATA / "questions_greve.jsonl"))
+    wrong = [(c.question["id"], c.question["q"], c.got[:2]) for c in checks if not c.ok]
+    assert len(wrong) <= len(checks) * 0.1, wrong
