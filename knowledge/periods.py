@@ -249,13 +249,17 @@ def relative_period(match: re.Match[str], today: date) -> tuple[date, date, str]
         holiday = plain(g("holiday"))
         before = plain(g("edge")) in ("før", "inden", "op til")
         if g("hyear"):
-            year = int(g("hyear"))
-        else:  # the last such holiday that has begun, or this year's when it is near
-            start_month = 7 if holiday == "sommerferien" else (12 if holiday.startswith("jul") else 1)
-            year = today.year if (today.month, today.day) >= (start_month - (1 if before else 0), 1) else today.year - 1
-        if holiday == "sommerferien":
-            return (date(year, 5, 15), date(year, 6, 30), "span") if before else (date(year, 8, 1), date(year, 9, 15), "span")
-        if holiday.startswith("jul"):
-            return (date(year, 11, 15), date(year, 12, 23), "span") if before else (date(year, 12, 27), date(year + 1, 1, 31), "span")
-        return (date(year - 1, 11, 15), date(year - 1, 12, 23), "span") if before else (date(year, 1, 2), date(year, 2, 15), "span")
+            return _holiday(holiday, before, int(g("hyear")))
+        # This year's, once it has begun; else last year's.
+        span = _holiday(holiday, before, today.year)
+        return span if span[0] <= today else _holiday(holiday, before, today.year - 1)
     return None
+
+
+def _holiday(holiday: str, before: bool, year: int) -> tuple[date, date, str]:
+    """The weeks before or after a holiday of `year`: the meetings people mean by it."""
+    if holiday == "sommerferien":
+        return (date(year, 5, 15), date(year, 6, 30), "span") if before else (date(year, 8, 1), date(year, 9, 15), "span")
+    if holiday.startswith("jul"):
+        return (date(year, 11, 15), date(year, 12, 23), "span") if before else (date(year, 12, 27), date(year + 1, 1, 31), "span")
+    return (date(year - 1, 11, 15), date(year - 1, 12, 23), "span") if before else (date(year, 1, 2), date(year, 2, 15), "span")

@@ -576,3 +576,45 @@ def test_question_is_frozen() -> None:
     q = parse_question("FBV 2024")
     with pytest.raises(AttributeError):
         q.topic = "x"  # type: ignore[misc]
+
+
+# --- case numbers of every form, bodies and relative time (issues 12 and 14) -------------------------
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("sag 23-013356", "23-013356"),
+    ("hvad er status på 20-054308K?", "20-054308K"),
+    ("EMN-2025-003383", "EMN-2025-003383"),
+    ("hvad skete der i sag 85.02.02P35-106-24 sidst", "85.02.02P35-106-24"),
+    ("sag 85.13.00G01", "85.13.00G01"),  # the start of a number
+    ("sagsnr. 85.13", "85.13"),
+])
+def test_case_numbers_of_every_common_form(text, number):
+    assert parse_question(text).case_numbers == (number,)
+
+
+@pytest.mark.parametrize("text", ["10-12-2025", "Budget 2027-2030", "sagen 2025", "punkt 12.03"])
+def test_dates_years_and_titles_are_not_case_numbers(text):
+    assert parse_question(text).case_numbers == ()
+
+
+def test_yesterday_is_a_day_counted_from_the_given_today():
+    q = parse_question("hvad besluttede direktionen i går?", today=D(2026, 4, 9))
+    assert (q.date_from, q.date_to, q.exact_day, q.meeting, q.relative) == (
+        D(2026, 4, 8), D(2026, 4, 8), True, True, "i går")
+
+
+def test_a_named_body_leaves_the_topic():
+    from knowledge.bodies import BodyMatcher
+
+    bodies = BodyMatcher(["Økonomiudvalget", "Byråd 2022-2025"])
+    q = parse_question("hvad besluttede ØU om budgettet?", bodies=bodies)
+    assert (q.bodies, q.topic) == (("Økonomiudvalget",), "budgettet")
+    q = parse_question("temadrøftelser for byrådet", bodies=bodies)
+    assert (q.bodies, q.topic) == ((), "temadrøftelser for byrådet")  # a subject, not who decided
+    q = parse_question("referat fra byrådet", bodies=bodies)
+    assert (q.bodies, q.meeting) == (("Byråd 2022-2025",), True)
+
+
+def test_a_meeting_time_picks_one_of_a_days_meetings():
+    assert parse_question("referat fra byrådet 20. juni 2022 kl. 17:00").time == "17:00"
