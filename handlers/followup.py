@@ -63,7 +63,8 @@ class FocusMemory:
 
 
 def find_item(index, item_id: str) -> dict | None:
-    return next((row for row in index.items if row["id"] == item_id), None)
+    """The item with its texts (Økonomiske konsekvenser, Sagsfremstilling, ...)."""
+    return index.item_by_id(item_id)
 
 
 def meeting_result(index, meeting_id: str) -> Result | None:
@@ -71,7 +72,7 @@ def meeting_result(index, meeting_id: str) -> Result | None:
     if not docs:
         return None
     docs = sorted(docs, key=lambda doc: index.items[doc]["number"])
-    hits = [make_hit(index.items[doc], 1.0) for doc in docs]
+    hits = [make_hit(index.item(doc), 1.0) for doc in docs]
     return Result("meeting", parse_question(""), hits, meeting=index.meetings.get(meeting_id))
 
 

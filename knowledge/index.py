@@ -1,9 +1,11 @@
 """A loaded index: the stored meetings and items, their postings, and the search over them.
 
 `Index.open` reads the TinyDB store once into memory and loads the postings file of the
-same generation (rebuilding it when it is missing). Reads never touch the store again, so
-questions are answered from memory and a reindex that writes a new store underneath does
-not disturb them; `Index.changed()` tells when a newer generation is on disk.
+same generation (rebuilding it when it is missing). The items' long texts stay on disk in
+the generation's texts file (`knowledge.texts`); `Index.item(doc)` is the one way to an
+item with its texts. Reads never touch the store again, so questions are answered from
+memory and that one mapped file, and a reindex that writes a new generation underneath
+does not disturb them; `Index.changed()` tells when a newer generation is on disk.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from knowledge import postings as postings_module
+from knowledge import texts as texts_module
 from knowledge.errors import IndexUnavailable
 from knowledge.search import Hit, Result, Searcher
 from knowledge.store import check_rows, open_db, read_tables
@@ -22,14 +25,24 @@ class Index:
     """The searchable index of one generation."""
 
     def __init__(self, tables: dict[str, list[dict]], postings: postings_module.Postings,
-                 path: Path | None = None, stamp: tuple[int, int, int] | None = None) -> None:
+                 path: Path | None = None, stamp: tuple[int, int, int] | None = None,
+                 texts: texts_module.Texts | None = None) -> None:
         self.path = path
         self.stamp = stamp
         self.meta = tables["meta"][0] if tables["meta"] else {}
         self.meetings = {row["id"]: row for row in tables["meetings"]}
-        self.items = tables["items"]  # in doc order: `open` sorts them
+        # In doc order (`open` sorts them); without their long texts when `texts` holds them.
+        self.items = tables["items"]
         self.sources = tables["sources"]
-        self.searcher = Searcher(self.items, postings, self.meetings)
+        self.texts = texts
+        self.searcher = Searcher(self.items, postings, self.meetings, texts)
+
+    def item(self, doc: int) -> dict:
+        """Item `doc` with its long texts (Resumé, Sagsfremstilling, Økonomi, ...)."""
+        return self.searcher.item(doc)
+
+    def item_by_id(self, ident: str) -> dict | None:
+        return self.searcher.item_by_id(ident)
 
     @classmethod
     def open(cls, path: Path | None, db=None) -> "Index":
@@ -43,6 +56,16 @@ class Index:
         check_rows(tables)
         generation = tables["meta"][0].get("generation", "") if tables["meta"] else ""
         items = sorted(tables["items"], key=lambda row: row.get("doc", 0))
+        texts = None
+        if tables["meta"] and tables["meta"][0].get("texts"):
+            if path is None or not generation:
+                raise IndexUnavailable("corrupt", "tekstfil mangler")
+            try:
+                texts = texts_module.Texts(texts_module.texts_path(path, generation))
+            except (OSError, ValueError) as error:
+                raise IndexUnavailable("corrupt", f"tekstfil: {error}") from error
+            if len(texts) != len(items):
+                raise IndexUnavailable("corrupt", "tekstfil passer ikke til indekset")
         postings = None
         if path is not None and generation:
             sidecar = postings_module.sidecar_path(path, generation)
@@ -55,8 +78,9 @@ class Index:
         tables["items"] = items
         try:
             if postings is None:
-                postings = postings_module.build(items)
-            return cls(tables, postings, path, stamp)
+                full = items if texts is None else (row | texts.get(doc) for doc, row in enumerate(items))
+                postings = postings_module.build(full)
+            return cls(tables, postings, path, stamp, texts)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
             # `read_tables` checks the fields every reader relies on; anything it did not
             # foresee is still damage to the store, to be repaired by reindexing, not a crash.

@@ -11,6 +11,7 @@ it was indexed, that version is kept.
 from __future__ import annotations
 
 import contextlib
+from array import array
 import hashlib
 import os
 import time
@@ -23,6 +24,7 @@ from typing import Callable, Iterable
 from filelock import FileLock, Timeout
 
 from knowledge import postings as postings_module
+from knowledge import texts as texts_module
 from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
 from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_text
 from knowledge.merge import Unit, merge
@@ -149,15 +151,71 @@ def read_minutes(path: Path, digest: str) -> Meeting:
     return parse_minutes(extract_text(path), source=path.name, checksum=digest, fallback_date=modified)
 
 
-def _previous(store_path: Path | None, db) -> dict[str, list[dict]]:
+def _previous(store_path: Path | None, db) -> tuple[dict[str, list[dict]], texts_module.Texts | None]:
+    """The last run's tables, and its texts file when its rows keep their texts there."""
+    empty = {"meetings": [], "items": [], "sources": [], "meta": []}
     try:
         tables = read_tables(db)
         # A damaged row means nothing of the old index can be trusted for reuse: the run
         # reads every file again, which is how `genindekser` repairs it.
         check_rows(tables)
-        return tables
     except IndexUnavailable:
-        return {"meetings": [], "items": [], "sources": [], "meta": []}
+        return empty, None
+    meta = tables["meta"][0] if tables["meta"] else {}
+    if store_path is None or not meta.get("texts"):
+        return tables, None
+    try:
+        old_texts = texts_module.Texts(texts_module.texts_path(store_path, meta.get("generation", "")))
+    except (OSError, ValueError):
+        return empty, None  # rows without their texts: read every file again
+    if len(old_texts) != len(tables["items"]):
+        return empty, None
+    return tables, old_texts
+
+
+class _Spool:
+    """Where a run's item texts go as files are read: straight into the new texts file when
+    there is a store on disk (rows keep only a pointer), kept in the rows in memory when not."""
+
+    def __init__(self, writer: texts_module.TextsWriter | None, old: texts_module.Texts | None) -> None:
+        self.writer = writer
+        self.old = old
+
+    def new_rows(self, rows: list[dict]) -> list[dict]:
+        if self.writer is None:
+            return rows
+        slim_rows = []
+        for row in rows:
+            slim, long = texts_module.split(row)
+            slim["_span"] = self.writer.add(texts_module.encode(long))
+            slim_rows.append(slim)
+        return slim_rows
+
+    def kept_rows(self, rows: list[dict]) -> list[dict]:
+        """An unchanged file's rows from the last run: their texts are copied as they are."""
+        if self.writer is None:
+            if self.old is None:
+                return rows
+            return [row | self.old.get(row["doc"]) for row in rows]
+        slim_rows = []
+        for row in rows:
+            if self.old is not None:
+                blob = self.old.blob(row["doc"])
+                slim = {key: value for key, value in row.items() if key not in texts_module.LONG}
+            else:  # a store written before the texts file: its rows hold the texts
+                slim, long = texts_module.split(row)
+                blob = texts_module.encode(long)
+            slim["_span"] = self.writer.add(blob)
+            slim_rows.append(slim)
+        return slim_rows
+
+    def full_rows(self, rows: list[dict]):
+        """The rows in doc order with their texts, one at a time, for the postings."""
+        for row in rows:
+            if self.writer is None:
+                yield row
+            else:
+                yield row | texts_module.decode(self.writer.read(row["_span"]))
 
 
 def build_index(
@@ -207,7 +265,21 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         remove_leftovers(store_path)
     db = db if db is not None else open_db(store_path)
     stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    old = _previous(store_path, db)
+    old, old_texts = _previous(store_path, db)
+    generation = f"{int(time.time() * 1000):x}-{uuid.uuid4().hex[:8]}"
+    writer = texts_module.TextsWriter(texts_module.texts_path(store_path, generation)) if store_path else None
+    try:
+        return _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_texts, writer,
+                               generation, started)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+
+
+def _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_texts, writer,
+                    generation, started) -> IndexReport:
+    spool = _Spool(writer, old_texts)
     old_sources = {row["path"]: row for row in old["sources"]}
     old_meetings = {row["id"]: row for row in old["meetings"]}
 
@@ -230,6 +302,7 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         if kept is not None and previous["checksum"] == digest and previous.get("reader") == READER_VERSION \
                 and not previous.get("conflict"):
             meeting_row, item_rows = kept
+            item_rows = spool.kept_rows(item_rows)
             result.status = "unchanged"
         else:
             try:
@@ -238,6 +311,7 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
                 result.status, result.code, result.detail = "failed", error.code, error.detail
                 if kept is not None:
                     meeting_row, item_rows = kept
+                    item_rows = spool.kept_rows(item_rows)
                     result.status = "kept_previous"
                     units.append(Unit(result, meeting_row, item_rows, dict(previous)))
                 report.files.append(result)
@@ -248,7 +322,7 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
             meeting_row = meeting.to_dict() | {"indexed_at": first_seen}
             # The whole text is left out of the store: it repeats the sections, and
             # `model.whole_text` puts it together again on demand.
-            item_rows = [_without_text(item.to_dict()) for item in meeting.items]
+            item_rows = spool.new_rows([_without_text(item.to_dict()) for item in meeting.items])
         source_row = {"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_row["id"],
                       "reader": READER_VERSION, "meeting": dict(meeting_row)}
         units.append(Unit(result, dict(meeting_row), item_rows, source_row))
@@ -274,13 +348,21 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         for row in sorted(items[meeting["id"]], key=lambda row: row["number"]):
             item_rows.append(row | {"doc": len(item_rows), "indexed_at": _item_time(row, old_items, stamp)})
     _count(report, item_rows, old["items"], len(ordered_meetings))
-    report.generation = f"{int(time.time() * 1000):x}-{uuid.uuid4().hex[:8]}"
+    report.generation = generation
     meta = {
         "generation": report.generation, "built_at": stamp,
         "meetings": report.meetings, "items": report.items,
     }
-    search = postings_module.build(item_rows)
+    # The postings are built from each item's texts read back one at a time, so the run
+    # holds the rows without their texts plus the postings, never the whole archive's text.
+    search = postings_module.build(spool.full_rows(item_rows))
     sidecar = postings_module.sidecar_path(store_path, report.generation) if store_path is not None else None
+    if writer is not None:
+        meta["texts"] = True
+        spans = array("q")
+        for row in item_rows:
+            spans.extend(row.pop("_span"))
+        writer.finish(zip(spans[0::2], spans[1::2]))
     if sidecar is not None:
         search.save(sidecar)
     try:
@@ -294,9 +376,12 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         if sidecar is not None:
             with contextlib.suppress(OSError):
                 sidecar.unlink(missing_ok=True)
+                texts_module.texts_path(store_path, report.generation).unlink(missing_ok=True)
         raise
     if store_path is not None:
+        # Only after the swap: a server still on the old generation keeps its texts mapped.
         postings_module.remove_stale(store_path, report.generation)
+        texts_module.remove_stale(store_path, report.generation)
     report.seconds = time.monotonic() - started
     return report
 
@@ -315,8 +400,8 @@ def _belongs_to_store(path: Path, store_path: Path | None) -> bool:
     if store_path is None or path.parent.resolve() != store_path.parent.resolve():
         return False
     return path.name.startswith(store_path.name) or (
-        path.name.startswith(store_path.stem + ".") and path.suffix == ".npz"
-    )
+        path.name.startswith(store_path.stem + ".") and path.suffix in (".npz", ".texts")
+    ) or (path.name.startswith("." + store_path.stem + ".") and path.suffix == ".tmp")
 
 
 def _item_time(row: dict, old_items: dict[str, dict], stamp: str) -> str:

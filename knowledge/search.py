@@ -21,6 +21,7 @@ from knowledge.postings import DECISION, SUMMARY, TITLE, Postings
 from knowledge.question import Question, parse_question
 from knowledge.results import Hit, Result, make_hit
 from knowledge.text import fold, terms, words
+from knowledge.texts import Texts
 
 __all__ = ["Hit", "Result", "Searcher", "make_hit", "normalise_case"]
 
@@ -65,8 +66,11 @@ MIN_COVERAGE_UNKNOWN = 0.6
 class Searcher:
     """The search over one loaded index: items in doc order and their postings."""
 
-    def __init__(self, items: list[dict], postings: Postings, meetings: dict[str, dict] | None = None) -> None:
+    def __init__(self, items: list[dict], postings: Postings, meetings: dict[str, dict] | None = None,
+                 texts: Texts | None = None) -> None:
         self.items = items
+        self.texts = texts
+        self._doc_of: dict[str, int] | None = None
         self.meetings = meetings or {}
         self.postings = postings
         self.concepts = ConceptBuilder(postings)
@@ -89,6 +93,22 @@ class Searcher:
         self.body_of = np.array([number[row.get("body", "") or ""] for row in items], dtype=np.int32)
         self.bodies = BodyMatcher(name for name in names if name)
         self.several_bodies = len({display_name(name) for name in names if name}) > 1
+
+    # --- items with their texts ---------------------------------------------------------
+
+    def item(self, doc: int) -> dict:
+        """Item `doc` with its long texts: the one way to them for every reader of an item's
+        sections (answers, cards, follow-ups); `self.items` holds the rows without them."""
+        row = self.items[doc]
+        if self.texts is None or row.get("closed"):
+            return row
+        return row | self.texts.get(doc)
+
+    def item_by_id(self, ident: str) -> dict | None:
+        if self._doc_of is None:
+            self._doc_of = {row["id"]: doc for doc, row in enumerate(self.items)}
+        doc = self._doc_of.get(ident)
+        return None if doc is None else self.item(doc)
 
     # --- entry point -------------------------------------------------------------------
 
@@ -127,7 +147,7 @@ class Searcher:
             hits = self._hits([self.cases.docs(case)[0] for case in shown], 1.0)
             return Result("cases", question, hits, cases=[self.cases.summary(case) for case in shown])
         near = list(dict.fromkeys(case for number in wanted for case in self.cases.nearest(number)))
-        suggestions = [make_hit(self.items[self.cases.docs(case)[0]], 0.0) for case in near]
+        suggestions = [make_hit(self.item(self.cases.docs(case)[0]), 0.0) for case in near]
         return Result("none", question, suggestions=suggestions, reason="unknown_case",
                       cases=[self.cases.summary(case) for case in near])
 
@@ -156,7 +176,7 @@ class Searcher:
         if not target:
             return []
         rows = self.calendar.nearest(target, question.bodies)
-        return [make_hit(self.items[self.by_meeting[row["id"]][0]], 0.0) for row in rows]
+        return [make_hit(self.item(self.by_meeting[row["id"]][0]), 0.0) for row in rows]
 
     def _nearest_choices(self, question: Question) -> list[dict]:
         target = question.date_from or question.date_to
@@ -226,7 +246,7 @@ class Searcher:
         hits = []
         for doc in docs:
             value = score if isinstance(score, float) else float(score[doc])
-            hit = make_hit(self.items[doc], value)
+            hit = make_hit(self.item(doc), value)
             if hit.case_number:
                 hit.stages = self.cases.stages(hit.case_number)
             hits.append(hit)
@@ -364,7 +384,7 @@ class Searcher:
     def _mentions(self, doc: int, bodies: tuple[str, ...]) -> bool:
         """Whether an item's title, summary, recommendation or decision speaks of one of
         `bodies` by any of its names (its case text names bodies in passing)."""
-        row = self.items[doc]
+        row = self.item(doc)
         said = " ".join(row.get(name, "") for name in ("title", "resume", "indstilling", "decision"))
         text = " " + " ".join(fold(word) for word in words(said)) + " "
         return any(f" {name} " in text for body in bodies for name in aliases(body) if len(name) > 3)
@@ -379,7 +399,7 @@ class Searcher:
         if not np.any(weighted):
             return []
         top = np.argsort(-weighted)[:3]
-        return [make_hit(self.items[doc], 0.0) for doc in top if weighted[doc] > 0]
+        return [make_hit(self.item(doc), 0.0) for doc in top if weighted[doc] > 0]
 
 
 def _newer_first_among_ties(ordered: list[int], score: np.ndarray, dates: np.ndarray) -> list[int]:
