@@ -338,6 +338,8 @@ def _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_tex
 
     meetings, items = merge(units)
     source_rows = [unit.source for unit in units]
+    for unit in units:
+        unit.items = []  # merged into `items`: one copy of the rows is enough
 
     ordered_meetings = sorted(meetings.values(), key=lambda row: (row["date"], row["id"]))
     old_items = {row["id"]: row for row in old["items"]}
@@ -345,8 +347,9 @@ def _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_tex
     old_items.update({_place(row): row for row in old["items"]})
     item_rows: list[dict] = []
     for meeting in ordered_meetings:
-        for row in sorted(items[meeting["id"]], key=lambda row: row["number"]):
-            item_rows.append(row | {"doc": len(item_rows), "indexed_at": _item_time(row, old_items, stamp)})
+        for row in sorted(items.pop(meeting["id"]), key=lambda row: row["number"]):
+            row.update(doc=len(item_rows), indexed_at=_item_time(row, old_items, stamp))
+            item_rows.append(row)
     _count(report, item_rows, old["items"], len(ordered_meetings))
     report.generation = generation
     meta = {

@@ -148,31 +148,52 @@ def _mine_acronyms(item: dict, found: dict[str, str]) -> None:
 
 
 def _pack(ids, doc_rows, term_rows, field_rows, tf_rows, lengths, count) -> Postings:
-    docs = np.frombuffer(doc_rows, dtype=np.int32) if len(doc_rows) else np.zeros(0, np.int32)
-    term_ids = np.frombuffer(term_rows, dtype=np.int32) if len(term_rows) else np.zeros(0, np.int32)
-    slots = np.frombuffer(field_rows, dtype=np.uint8) if len(field_rows) else np.zeros(0, np.uint8)
-    tfs = np.frombuffer(tf_rows, dtype=np.uint16).astype(np.float32) if len(tf_rows) else np.zeros(0, np.float32)
+    """Group the (doc, term, field, tf) rows by term and doc and work out their weights.
+
+    The rows come in doc order, so a stable sort by term alone puts them in (term, doc)
+    order, and the rows of one term in one doc (its fields) next to each other. Every array
+    made along the way has one small entry per row (the sort order is the one 8-byte one),
+    and the weights are worked out in slices, so the peak stays a few times the rows.
+    """
+    rows = len(doc_rows)
+    docs = np.frombuffer(doc_rows, dtype=np.int32) if rows else np.zeros(0, np.int32)
+    slots = np.frombuffer(field_rows, dtype=np.uint8) if rows else np.zeros(0, np.uint8)
+    tfs = np.frombuffer(tf_rows, dtype=np.uint16) if rows else np.zeros(0, np.uint16)
     field_lengths = np.frombuffer(lengths, dtype=np.int32).reshape(-1, len(FIELDS)) if count else np.zeros((0, 4))
     average = np.maximum(field_lengths.mean(axis=0) if count else np.ones(len(FIELDS)), 1.0)
     weight = np.array([w for _, w, _ in FIELDS], dtype=np.float32)
     b = np.array([b for _, _, b in FIELDS], dtype=np.float32)
     bits = np.array([f for f, _, _ in FIELDS], dtype=np.uint8)
-    norm = 1.0 - b[slots] + b[slots] * field_lengths[docs, slots] / average[slots]
-    contribution = weight[slots] * tfs / norm
 
-    # Number terms in sorted order, then group rows by (term, doc).
+    # Number terms in sorted order, then order rows by term (doc order kept within a term).
     vocabulary = sorted(ids)
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[[ids[word] for word in vocabulary]] = np.arange(len(vocabulary))
-    keys = rank[term_ids] * max(count, 1) + docs
-    order = np.argsort(keys, kind="stable")
-    keys, contribution, field_bits = keys[order], contribution[order], bits[slots][order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
-    combined = np.add.reduceat(contribution, starts) if len(keys) else contribution
-    masks = np.bitwise_or.reduceat(field_bits, starts) if len(keys) else field_bits
-    group_keys = keys[starts]
-    group_terms = group_keys // max(count, 1)
-    group_docs = (group_keys % max(count, 1)).astype(np.int32)
+    rank = np.empty(len(ids), dtype=np.int32)
+    rank[[ids[word] for word in vocabulary]] = np.arange(len(vocabulary), dtype=np.int32)
+    ranked = rank[np.frombuffer(term_rows, dtype=np.int32)] if rows else np.zeros(0, np.int32)
+    order = np.argsort(ranked, kind="stable")
+    sorted_terms = ranked[order]
+    del ranked
+    sorted_docs = docs[order]
+    contribution = np.empty(rows, dtype=np.float32)
+    field_bits = np.empty(rows, dtype=np.uint8)
+    step = 1 << 20
+    for low in range(0, rows, step):
+        part = order[low:low + step]
+        part_slots, part_docs = slots[part], docs[part]
+        norm = 1.0 - b[part_slots] + b[part_slots] * field_lengths[part_docs, part_slots] / average[part_slots]
+        contribution[low:low + step] = weight[part_slots] * tfs[part] / norm
+        field_bits[low:low + step] = bits[part_slots]
+    del order
+    if rows:
+        starts = np.flatnonzero(np.r_[True, (sorted_terms[1:] != sorted_terms[:-1]) | (sorted_docs[1:] != sorted_docs[:-1])])
+        combined = np.add.reduceat(contribution, starts)
+        masks = np.bitwise_or.reduceat(field_bits, starts)
+        group_terms = sorted_terms[starts]
+        group_docs = sorted_docs[starts]
+    else:
+        combined, masks = contribution, field_bits
+        group_terms, group_docs = np.zeros(0, np.int32), np.zeros(0, np.int32)
+    del contribution, field_bits, sorted_terms, sorted_docs
     sizes = np.bincount(group_terms, minlength=len(vocabulary)).astype(np.int64)
     offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
@@ -180,7 +201,7 @@ def _pack(ids, doc_rows, term_rows, field_rows, tf_rows, lengths, count) -> Post
     # BM25's idf, floored so a term in every item still counts a little.
     idf = np.log(1.0 + (count - sizes + 0.5) / (sizes + 0.5)).astype(np.float32)
     return Postings(
-        vocabulary, offsets, group_docs, weights, masks.astype(np.uint8),
+        vocabulary, offsets, group_docs.astype(np.int32, copy=False), weights, masks.astype(np.uint8),
         np.maximum(idf, 0.01), count,
     )
 
