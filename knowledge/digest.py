@@ -71,13 +71,14 @@ def build_digest(index: Index, since: str | None, topic: str | None = None) -> D
     wanted = index.searcher.matching(topic) if topic else None
     groups: dict[str, list[DigestEntry]] = {}
     bodies: dict[str, str] = {}
-    for row in index.items:
+    for doc, row in enumerate(index.items):
         if row.get("closed") or not row.get("decision"):
             continue
         if since and row.get("indexed_at", "") <= since:
             continue
         if wanted is not None and row["id"] not in wanted:
             continue
+        row = index.item(doc)  # with its Indstilling, from the texts file
         decision = row["decision"]
         formality = outcome.is_formality(row.get("title", ""), decision)
         proposal = () if formality else tuple(

@@ -48,7 +48,7 @@ def test_minutes_without_item_headings_are_indexed_as_text_and_found(tmp_path):
     assert (result.status, result.mode, result.code, result.items) == ("indexed", "text", "no_items", 1)
     hits = index.search("saltning af cykelstier")
     assert hits and hits[0].date == "2012-12-04"
-    assert "saltning af cykelstier" in index.items[0]["sagsfremstilling"]
+    assert "saltning af cykelstier" in index.item(0)["sagsfremstilling"]
 
 
 def test_the_report_names_how_each_file_was_read_and_the_true_reason(tmp_path):
