@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from knowledge.errors import DocumentError
+from knowledge.pdflayout import page_lines, strong_flags
 from knowledge.pdftext import pdf_text
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".docx", ".html", ".htm", ".txt", ".md"})
@@ -109,17 +110,18 @@ def _pdf(data: bytes, name: str) -> str:
         # Many minutes are encrypted only to restrict printing, with an empty open password.
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError("unreadable", name)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        layout = [page_lines(page) for page in reader.pages]
     except DocumentError:
         raise
     except Exception as error:  # pypdf raises anything from KeyError to zlib.error on damage
         raise DocumentError("unreadable", name) from error
     # Glyphs a font maps to no character come out as control characters; they are noise in
     # otherwise good text, so they go before the garbage check looks at what is left.
-    pages = [CONTROLS.sub("", page) for page in pages]
+    pages = [CONTROLS.sub("", "\n".join(line for line, _, _ in lines)) for lines in layout]
     if not any(page.strip() for page in pages):
-        raise DocumentError("empty", name)
-    return _check_text(pdf_text(pages), name)
+        # Pages but no text layer: a scan, which needs OCR before it can be read.
+        raise DocumentError("needs_ocr" if layout else "empty", name)
+    return _check_text(pdf_text(pages, strong_flags(layout)), name)
 
 
 def _blocks_to_text(blocks: list[tuple[str, str]]) -> str:
@@ -174,11 +176,30 @@ def _docx_paragraph(document, element) -> tuple[str, str]:
     style = (paragraph.style.name if paragraph.style is not None else "").lower()
     has_numbering = element.find(f"{_W}pPr/{_W}numPr") is not None
     if style.startswith(("heading", "overskrift", "title", "titel", "subtitle")):
-        # The parser knows a section by its heading's exact line, so a heading is one line.
-        return "heading", " ".join(text.split())
+        # The parser knows a section by its heading's exact line, so a heading is one line;
+        # the mark tells it the layout made this a heading.
+        return "heading", "# " + " ".join(text.split())
     if (has_numbering or style.startswith(("list", "opstilling"))) and text.strip():
         return "item", f"- {text.strip()}"
+    if "\n" not in text.strip() and len(text) <= _BOLD_LIMIT and text.strip() and _docx_bold(paragraph):
+        return "heading", "**" + " ".join(text.split()) + "**"
     return "paragraph", text
+
+
+def _docx_bold(paragraph: Paragraph) -> bool:
+    """Whether every run with text in the paragraph is bold, directly or by its style."""
+    style = paragraph.style
+    style_bold = bool(style is not None and style.font.bold)
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    if not runs:
+        return False
+    for run in runs:
+        bold = run.bold
+        if bold is None:
+            bold = bool(run.style is not None and run.style.font.bold) or style_bold
+        if not bold:
+            return False
+    return True
 
 
 def _docx_run_text(element) -> str:
@@ -225,7 +246,7 @@ def _html(data: bytes, name: str) -> str:
     text = _check_text(_decode_html(data), name)
     try:
         soup = BeautifulSoup(text, "html.parser")
-        walker = _HtmlLines()
+        walker = _HtmlLines(marks=True)
         walker.visit(soup)
     except Exception as error:  # html.parser gives up on a few malformed declarations
         raise DocumentError("unreadable", name) from error
@@ -254,16 +275,24 @@ _HTML_BLOCKS = {
 class _HtmlLines:
     """Walks a parsed page and collects (kind, text) blocks the way a browser lays them out."""
 
-    def __init__(self) -> None:
+    def __init__(self, marks: bool = False) -> None:
         self.blocks: list[tuple[str, str]] = []
         self.buffer: list[str] = []
         self.list_items = 0  # how many <li> we are inside: their lines stay together
         self.marker = ""  # "- " until the current <li> has produced its first line
+        # With marks, a heading comes out as "# text" and a wholly bold paragraph as
+        # "**text**", so the parser knows what the page's layout made a heading.
+        self.marks = marks
+        self.emphasis = ""
 
     def flush(self) -> None:
         text = " ".join("".join(self.buffer).split())
         self.buffer = []
         if text:
+            if self.emphasis == "#":
+                text = f"# {text}"
+            elif self.emphasis:
+                text = f"**{text}**"
             self.blocks.append(("item" if self.list_items else "paragraph", self.marker + text))
             self.marker = ""
 
@@ -307,7 +336,37 @@ class _HtmlLines:
             self.marker = ""
         elif name in _HTML_BLOCKS or name in ("table", "thead", "tbody", "tfoot"):
             self.flush()
+            outer = self.emphasis
+            if self.marks and not outer:
+                if name in _HTML_HEADINGS:
+                    self.emphasis = "#"
+                elif name in ("p", "div") and _wholly_bold(tag):
+                    self.emphasis = "**"
             self.visit(tag, pre or name == "pre")
             self.flush()
+            self.emphasis = outer
         else:
             self.visit(tag, pre)
+
+
+_HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BOLD_TAGS = {"b", "strong"}
+# Only short blocks are checked for bold: a heading is short, and a long block would cost
+# a walk over all of its text.
+_BOLD_LIMIT = 200
+
+
+def _wholly_bold(tag: Tag) -> bool:
+    """Whether every piece of text in a short block sits inside <b> or <strong>."""
+    if tag.find(_HTML_BLOCKS - {"center"}) is not None:
+        return False
+    pieces = [piece for piece in tag.find_all(string=True) if piece.strip()]
+    if not pieces or sum(len(piece) for piece in pieces) > _BOLD_LIMIT:
+        return False
+    for piece in pieces:
+        parent = piece.parent
+        while parent is not None and parent is not tag and parent.name not in _BOLD_TAGS:
+            parent = parent.parent
+        if parent is None or parent is tag:
+            return False
+    return True

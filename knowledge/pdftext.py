@@ -40,14 +40,41 @@ REPEATED_SHARE = 0.6  # on how many of the pages a line must recur to count as f
 LONG_LINE = 0.6  # a line this close to the typical full line width may have wrapped
 
 
-def pdf_text(pages: list[str]) -> str:
-    """The minutes text of a PDF, from pypdf's text of each page."""
-    page_lines = [
-        [line.translate(LIGATURES).strip() for line in page.splitlines()] for page in pages
-    ]
-    page_lines = [[line for line in lines if line] for lines in page_lines]
-    kept = strip_page_furniture(page_lines)
-    return "\n".join(reflow([line for lines in kept for line in lines]))
+def pdf_text(pages: list[str], strong: list[list[bool]] | None = None) -> str:
+    """The minutes text of a PDF, from pypdf's text of each page.
+
+    `strong` says, line by line (the page's text split at "\n"), which lines the layout
+    sets as headings; they come out as "**line**". A new page starts with "\f", so the
+    parser knows on which page an item starts.
+    """
+    page_lines: list[list[str]] = []
+    page_flags: list[list[bool]] = []
+    for number, page in enumerate(pages):
+        flags = strong[number] if strong else []
+        lines, marks = [], []
+        for position, raw in enumerate(page.split("\n")):
+            line = raw.translate(LIGATURES).strip()
+            if line:
+                lines.append(line)
+                marks.append(position < len(flags) and flags[position])
+        page_lines.append(lines)
+        page_flags.append(marks)
+    drops = furniture(page_lines)
+    flat: list[str] = []
+    flat_strong: list[bool] = []
+    flat_pages: list[int] = []
+    for number, (lines, marks) in enumerate(zip(page_lines, page_flags), start=1):
+        for position, line in enumerate(lines):
+            if position not in drops[number - 1]:
+                flat.append(line)
+                flat_strong.append(marks[position])
+                flat_pages.append(number)
+    lines, starts = reflow_pages(flat, flat_pages, flat_strong)
+    out: list[str] = []
+    for line, page in zip(lines, starts):
+        out.append(("\f" if out and page != last else "") + line)
+        last = page
+    return "\n".join(out)
 
 
 def _is_page_label(line: str) -> bool:
@@ -68,16 +95,24 @@ def _edge_positions(count: int) -> list[tuple[str, int, int]]:
 
 def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """The pages without page labels and without lines repeated at a page edge."""
-    pages = [[line for line in lines if not SIDE_LABEL.match(line)] for lines in pages]
+    drops = furniture(pages)
+    return [[line for index, line in enumerate(lines) if index not in drop] for lines, drop in zip(pages, drops)]
+
+
+def furniture(pages: list[list[str]]) -> list[set[int]]:
+    """For each page, the positions of its page labels and of lines repeated at its edges."""
+    labels = [{index for index, line in enumerate(lines) if SIDE_LABEL.match(line)} for lines in pages]
     if len(pages) < 2:
-        return pages
+        return labels
+    positions = [[index for index in range(len(lines)) if index not in drop] for lines, drop in zip(pages, labels)]
+    pages = [[lines[index] for index in kept] for lines, kept in zip(pages, positions)]
     counts: Counter[tuple[str, int, str]] = Counter()
     for lines in pages:
         counts.update({(side, depth, _furniture_key(lines[index])) for side, depth, index in _edge_positions(len(lines))})
     needed = max(2, math.ceil(REPEATED_SHARE * len(pages)))
     repeated = {key for key, seen in counts.items() if seen >= needed}
-    kept: list[list[str]] = []
-    for lines in pages:
+    drops: list[set[int]] = []
+    for lines, kept, label_drop in zip(pages, positions, labels):
         drop: set[int] = set()
         for side, depth, index in _edge_positions(len(lines)):
             # Furniture sits at the very edge: a second line only goes with the one outside it.
@@ -86,8 +121,8 @@ def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
                 continue
             if (side, depth, _furniture_key(lines[index])) in repeated or _is_page_label(lines[index]):
                 drop.add(index)
-        kept.append([line for index, line in enumerate(lines) if index not in drop])
-    return kept
+        drops.append(label_drop | {kept[index] for index in drop})
+    return drops
 
 
 def _typical_width(lines: list[str]) -> int:
@@ -172,14 +207,29 @@ def _section_name(line: str) -> bool:
 
 def reflow(lines: list[str]) -> list[str]:
     """The lines with each wrapped paragraph joined back into one line."""
+    return reflow_pages(lines, [1] * len(lines), [False] * len(lines))[0]
+
+
+def reflow_pages(lines: list[str], pages: list[int], strong: list[bool]) -> tuple[list[str], list[int]]:
+    """`reflow` that keeps the page each paragraph starts on and the layout's headings:
+    a heading joins only the wrapped rest of itself, and comes out as "**heading**"."""
     threshold = LONG_LINE * _typical_width(lines)
     out: list[str] = []
+    out_pages: list[int] = []
+    out_strong: list[bool] = []
     physical = ""  # the last visual line, whose width says whether it wrapped
-    for line in lines:
-        if out and _continues(physical, line, threshold):
+    for line, page, heading in zip(lines, pages, strong):
+        if out and (heading or out_strong[-1]):
+            joins = heading and out_strong[-1] and len(physical) >= threshold and not _stands_alone(line)
+        else:
+            joins = bool(out) and _continues(physical, line, threshold)
+        if joins:
             # A soft hyphen at the break marks a word the writer split; anything else was a space.
             out[-1] = out[-1][:-1] + line if out[-1].endswith("\u00ad") else f"{out[-1]} {line}"
         else:
             out.append(line)
+            out_pages.append(page)
+            out_strong.append(heading)
         physical = line
-    return out
+    marked = [f"**{line}**" if heading else line for line, heading in zip(out, out_strong)]
+    return marked, out_pages

@@ -157,3 +157,29 @@ def test_any_text_gives_items_or_text_only_entries_never_nothing(text):
 @given(shuffled_minutes())
 def test_cut_and_shuffled_minutes_give_items_or_text_only_entries(text):
     check_reads(text)
+
+
+# --- layout: what the document's own headings say ------------------------------------------------
+
+
+def test_pdf_items_know_the_page_they_start_on(tmp_path):
+    from knowledge.extract import extract_text
+    from tests.docmaker import write_pdf
+
+    document = write_pdf((SAMPLES_DIR / "000_604951d8f3dc8e69.txt").read_text(encoding="utf-8"), tmp_path / "m.pdf")
+    meeting = parse_minutes(extract_text(document), "m.pdf")
+    pages = [item.page for item in meeting.items]
+    assert pages[0] == 1 and pages == sorted(pages) and pages[-1] > 3
+
+
+def test_a_scanned_pdf_is_named_as_needing_ocr(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50, style="F")  # a picture of a page, no text layer
+    folder = tmp_path / "scan"
+    folder.mkdir()
+    pdf.output(str(folder / "scan.pdf"))
+    report = build_index([folder], tmp_path / "index.json")
+    assert "- scan.pdf: en scannet PDF uden tekstlag; den skal have OCR" in index_summary(report)
