@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from knowledge.dates import find_date, find_time
+from knowledge.dates import ISO_DATE, NUMERIC_DATE, WRITTEN_DATE, find_date, find_time
 from knowledge.headings import (
     BODY_DATE, BODY_WORD, DOCUMENT_KIND, HEADER, JOURNAL_NUMBER, MEETING_BODY, MEETING_DATE, MEETING_PLACE,
 )
@@ -26,11 +26,66 @@ class Header:
     place: str | None = None
 
 
+# A label alone on its line ("Dato:"), its value on a line of its own further down: the
+# front page of a Word or GetOrganized document laid out as a two-column table.
+BARE_LABEL = re.compile(
+    r"^(?:dato|tid|tidspunkt|mødedato|mødetidspunkt|mødetid|sted|mødested|udvalg|organ|forum)\s*:?$", re.IGNORECASE
+)
+KIND_LINE = re.compile(
+    r"^(?:referat|dagsorden|beslutningsprotokol|protokol|mødereferat)\s+(?:af\s+|fra\s+|for\s+)?"
+    r"(?:(?:det\s+)?(?:ordinære\s+|ekstraordinære\s+)?møde(?:t)?\s+i\s+)?(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+WEEKDAY = re.compile(r"[\s,]+(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)$", re.IGNORECASE)
+
+
+def _paired(lines: list[str]) -> list[str]:
+    """`lines` with bare labels joined to the values listed after them: "Dato: 6. oktober 2016"."""
+    out = [" ".join(part.strip() for part in line.strip("| ").split("|") if part.strip()) if line.startswith("|")
+           else line for line in lines]
+    index = 0
+    while index < len(out):
+        run = index
+        while run < len(out) and out[run] and BARE_LABEL.match(out[run]):
+            run += 1
+        count = run - index
+        values = [position for position in range(run, min(len(out), run + 2 * count + 2)) if out[position]][:count]
+        if count and len(values) == count and not any(BARE_LABEL.match(out[v]) for v in values):
+            for label, value in zip(range(index, run), values):
+                out[label] = f"{out[label].rstrip(' :')}: {out[value]}"
+                out[value] = ""
+            index = run
+        index += 1
+    return out
+
+
+def _kind_body_date(line: str) -> tuple[str, date] | None:
+    """("Hennys testudvalg", 2017-05-02) from "Dagsorden Hennys testudvalg 2. maj 2017 kl. 10:00"."""
+    match = KIND_LINE.match(line)
+    if not match:
+        return None
+    rest = match["rest"]
+    starts = [found.start() for pattern in (WRITTEN_DATE, NUMERIC_DATE, ISO_DATE) for found in [pattern.search(rest)] if found]
+    if not starts or min(starts) == 0:
+        return None
+    when = find_date(rest)
+    body = re.sub(r"\s+(?:den|d\.)$", "", rest[:min(starts)].strip(" ,"), flags=re.IGNORECASE)
+    body = WEEKDAY.sub("", body).strip(" ,")
+    return (body, when) if body and when and len(body) <= 80 else None
+
+
 def read_header(lines: list[str]) -> Header:
     """The meeting's body, date, time and place from the lines before the first item."""
     found = Header()
+    lines = _paired(lines)
     for index, line in enumerate(lines):
         if not line:
+            continue
+        kind = _kind_body_date(line)
+        if kind:
+            found.body = found.body or kind[0]
+            found.when = found.when or kind[1]
+            found.time = found.time or find_time(line)
             continue
         header = HEADER.match(line) or BODY_DATE.match(line)
         if header and find_date(header["date"]) and not MEETING_DATE.match(line):
@@ -46,6 +101,7 @@ def read_header(lines: list[str]) -> Header:
             continue
         if meeting_date and not found.time:
             found.time = find_time(line) or _clock(meeting_date["value"])
+            continue
         meeting_place = MEETING_PLACE.match(line)
         if meeting_place and not found.place:
             found.place = meeting_place["value"].strip()

@@ -145,8 +145,10 @@ BODY_DATE = re.compile(
     r"(?P<body>[A-ZÆØÅ][\wæøåÆØÅ\-.,& ]{2,80}?)\s+(?:den|d\.)\s+(?P<date>\d.*)$",
 )
 DOCUMENT_KIND = re.compile(r"^(?:referat|beslutningsprotokol|protokol|dagsorden|mødereferat)\s*:?$", re.IGNORECASE)
-MEETING_DATE = re.compile(r"^(?:mødedato|mødetidspunkt|mødetid|dato|tidspunkt|dato og tid)\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
-MEETING_PLACE = re.compile(r"^(?:mødested|sted)\s*:?\s*(?P<value>.+)$", re.IGNORECASE)
+MEETING_DATE = re.compile(
+    r"^(?:mødedato|mødetidspunkt|mødetid|dato|tidspunkt|tid|dato og tid)\b\s*:?\s*(?P<value>[^:\s].*)$", re.IGNORECASE
+)
+MEETING_PLACE = re.compile(r"^(?:mødested|sted)\b\s*:?\s*(?P<value>[^:\s].*)$", re.IGNORECASE)
 MEETING_BODY = re.compile(r"^(?:udvalg|organ|forum|mødeforum|møde i)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
 # Words a body's name ends on ("Kultur- og Fritidsudvalget", "Byrådet", "Direktionen").
 BODY_WORD = re.compile(

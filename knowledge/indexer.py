@@ -31,6 +31,7 @@ from knowledge.merge import Unit, merge
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
 from knowledge.portal import read_portal_file
+from knowledge.publication import read_publication_file
 from knowledge.store import check_rows, open_db, read_tables, write_tables
 
 Progress = Callable[[int, int, str], None]
@@ -95,6 +96,7 @@ def writer_lock(store_path: Path, timeout: float = LOCK_TIMEOUT) -> FileLock:
 # minutes file goes through text extraction and the parser.
 STRUCTURED_READERS: dict[str, Reader] = {
     ".json": read_portal_file,
+    ".xml": read_publication_file,
 }
 
 

@@ -31,6 +31,16 @@ from knowledge.model import EarlierDecision, Item, Meeting, item_id, stable_id
 from knowledge.header import read_header
 from knowledge.textonly import text_only_meeting
 
+META_LINE = re.compile(
+    r"^(?:(?:sagsbehandler|sagsansvarlig|ansvarlig|dok\.?\s*nr|dokumentnr|sags?\s*nr|sagsnummer|j\.?\s*nr)\.?\s*:.*"
+    r"|åben|åbent|lukket|fortrolig)$",
+    re.IGNORECASE,
+)
+CLOSED_PART = re.compile(
+    r"^(?:(?P<open>åbne sager|åbne punkter|åben dagsorden|åbent møde)|lukkede sager|lukkede punkter"
+    r"|lukket dagsorden|lukket del|lukket møde)$",
+    re.IGNORECASE,
+)
 # How far past a numbered title a case number or section heading may come for a plain-text
 # line to count as an item heading: the title may wrap, then come the case number lines.
 EVIDENCE_LINES = 6
@@ -71,6 +81,7 @@ class _Lines:
     strong: list[bool]  # a heading or a wholly bold line in the layout
     page: list[int]
     paged: bool  # whether the text had page breaks (PDF)
+    rows: set[int] = field(default_factory=set)  # item headings unfolded from a table row
 
 
 def _section_kind(line: str) -> str | None:
@@ -132,7 +143,7 @@ def _is_punkt(line: str) -> bool:
 
 def _numbered(lines: _Lines, index: int) -> re.Match[str] | None:
     line = lines.text[index]
-    match = NUMBERED_HEADING.match(line)
+    match = (ROW_HEADING if index in lines.rows else NUMBERED_HEADING).match(line)
     if not match or TOC_LEADER.search(line) or "|" in line:
         return None
     title = match["title"]
@@ -161,12 +172,40 @@ def _evidence_follows(lines: _Lines, index: int) -> bool:
     return False
 
 
-def _item_starts(lines: _Lines) -> tuple[str, list[int]]:
-    """The item scheme ("punkt" or "numbered") and the lines that may start an item."""
+def _item_starts(lines: _Lines) -> tuple[str, _Lines, list[int]]:
+    """The item scheme ("punkt" or "numbered"), the lines, and those that may start an item."""
     punkt = [index for index, line in enumerate(lines.text) if _is_punkt(line)]
     if punkt:
-        return "punkt", punkt
-    return "numbered", [index for index in range(len(lines.text)) if _numbered(lines, index)]
+        return "punkt", lines, punkt
+    lines = _unfold_rows(lines)
+    return "numbered", lines, [index for index in range(len(lines.text)) if _numbered(lines, index)]
+
+
+# In a table row the number has a cell of its own, so the title may start in lower case.
+ROW_HEADING = re.compile(r"^(?P<number>[1-9]\d{0,3}(?:\.[1-9]\d?){0,2})\.?\s+(?P<title>\S.{0,240})$")
+ROW_NUMBER = re.compile(r"^\d{1,4}(?:\.\d{1,2})*\.?$")
+
+
+def _unfold_rows(lines: _Lines) -> _Lines:
+    """Table rows that carry an item's heading, as lines: "| 3. | Budget |" → "3. Budget",
+    "| Sagsnr.: 12/345 | Sagsbehandler: NN | Lukket |" → a line per cell. eDoc and
+    Word-made minutes lay the heading and case data out as a table."""
+    out = _Lines([], [], [], lines.paged)
+    for text, strong, page in zip(lines.text, lines.strong, lines.page):
+        cells = [cell.strip() for cell in text.strip().strip("|").split("|")] if text.startswith("|") else []
+        filled = [cell for cell in cells if cell]
+        if len(filled) >= 2 and ROW_NUMBER.match(filled[0]):
+            out.rows.add(len(out.text))
+            unfolded = [f"{filled[0]} {' '.join(filled[1:])}"]
+        elif filled and (CASE_LABEL.match(filled[0]) or META_LINE.match(filled[0])):
+            unfolded = filled
+        else:
+            unfolded = [text]
+        for line in unfolded:
+            out.text.append(line)
+            out.strong.append(strong)
+            out.page.append(page)
+    return out
 
 
 def _toc_entries(lines: list[str]) -> int:
@@ -185,10 +224,9 @@ def _start_item(number: str, title: str, page: int | None) -> _ItemDraft:
     closed = bool(CLOSED_PREFIX.match(title))
     if closed:
         title = CLOSED_PREFIX.sub("", title, count=1)
-    label = number if "." in number else ""
     return _ItemDraft(
         number=int(number.split(".")[0]), title=title.rstrip(".").strip(), closed=closed,
-        label=label, page=page,
+        label=number, page=page,
     )
 
 
@@ -202,11 +240,17 @@ def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[_ItemDraft]:
     drafts: list[_ItemDraft] = []
     item: _ItemDraft | None = None
     start_set = set(starts)
+    closed_part = False  # after "Lukkede sager" every item is closed
     for index in range(starts[0] if starts else len(lines.text), len(lines.text)):
         line = lines.text[index]
+        part = CLOSED_PART.match(line)
+        if part:
+            closed_part = not part["open"]
+            continue
         heading = _heading_at(lines, index, scheme) if index in start_set else None
         if heading is not None:
             new = _start_item(heading["number"], heading["title"], lines.page[index] if lines.paged else None)
+            new.closed = new.closed or closed_part
             if scheme == "punkt":
                 if drafts and drafts[-1].number == new.number and not drafts[-1].sections:
                     drafts.pop()
@@ -214,7 +258,7 @@ def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[_ItemDraft]:
                 item = new
                 continue
             key = number_key(heading["number"])
-            if not drafts or key > number_key(drafts[-1].label or str(drafts[-1].number)):
+            if not drafts or key > number_key(drafts[-1].label):
                 drafts.append(new)
                 item = new
                 continue
@@ -223,6 +267,12 @@ def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[_ItemDraft]:
                 item = new
                 continue
         if item is None:
+            continue
+        if not item.sections and META_LINE.match(line):
+            # "Sagsbehandler: NN", "Lukket": the item's case data, not its text.
+            item.closed = item.closed or line.lower() in ("lukket", "fortrolig")
+            item.case_number = item.case_number or _case_number(line)
+            item.title_done = True
             continue
         if not item.title_done:
             if _title_line(lines, index, item):
@@ -394,7 +444,7 @@ def _truncation(drafts: list[_ItemDraft], lines: _Lines, first_item: int) -> str
         return None
     tail = [line for line in last.sections[-1].lines if line]
     if tail and last.sections[-1].kind == "decision" and tail[-1][-1:].isalpha() and len(tail[-1]) > 40:
-        return f"punkt {last.label or last.number} slutter midt i en sætning"
+        return f"punkt {last.label} slutter midt i en sætning"
     return None
 
 
@@ -407,7 +457,7 @@ def parse_minutes(text: str, source: str = "", checksum: str = "", fallback_date
     if not text or not text.strip():
         raise DocumentError("empty", source)
     lines = _prepare_lines(text)
-    scheme, starts = _item_starts(lines)
+    scheme, lines, starts = _item_starts(lines)
     drafts = _drafts(lines, starts, scheme) if starts else []
     first_item = starts[0] if starts else len(lines.text)
     header = read_header(lines.text[:first_item] if drafts else lines.text[:80])
@@ -430,7 +480,7 @@ def parse_minutes(text: str, source: str = "", checksum: str = "", fallback_date
     cut = _truncation(drafts, lines, first_item)
     if cut:
         notes.append(f"truncated:{cut}")
-    decimal = any(draft.label for draft in drafts)
+    decimal = any("." in draft.label for draft in drafts)
     items = tuple(
         _finish(draft, meeting_id, iso, header.time, body, source, position if decimal else None)
         for position, draft in enumerate(drafts, start=1)
