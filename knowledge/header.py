@@ -120,10 +120,13 @@ def read_header(lines: list[str]) -> Header:
     return found
 
 
-CLOCK = re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)\b")
+CLOCK = re.compile(r"(?<![\d.:])(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?![\d.]\d)")
 
 
 def _clock(value: str) -> str | None:
+    """"16:00" from "Tid: 16:00 - 18:15"; the "04.12" of a date "04.12.2012" is no time."""
+    for pattern in (WRITTEN_DATE, NUMERIC_DATE, ISO_DATE):
+        value = pattern.sub(" ", value)
     match = CLOCK.search(value)
     return f"{int(match['hour']):02d}:{match['minute']}" if match else None
 

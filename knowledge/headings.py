@@ -112,7 +112,10 @@ PROPOSAL = re.compile(
 # Attendance lines end a decision: "Fraværende: Jens Hansen (A)", "Afbud fra ...".
 ATTENDANCE = re.compile(
     r"^(?:fraværende|afbud|fravær|til stede|ikke til stede|deltagere|mødt|deltog ikke|inhabil)"
-    r"(?:\s+(?:medlemmer|fra|var)\b.{0,100}|\s*:.{0,200})?$",
+    r"(?:\s+(?:medlemmer|fra|var)\b.{0,100}|\s*:.{0,200})?$"
+    # "Jens Hansen (A) deltog ikke i behandlingen af punktet."
+    r"|^[A-ZÆØÅ][\wæøåÆØÅ.\- ]{1,60}(?:\([A-ZÆØÅ]{1,3}\))?\s+(?:deltog ikke|var fraværende|forlod mødet"
+    r"|var inhabil|erklærede sig inhabil|havde meldt afbud)\b.{0,120}$",
     re.IGNORECASE,
 )
 SIGNATURES = re.compile(r"^(?:underskriftsark|underskriftsblad|underskrifter|underskrift)\b", re.IGNORECASE)
@@ -190,6 +193,14 @@ def inline_section(line: str) -> tuple[str, str] | None:
         return None
     kind = SECTION_NAMES.get(section_key(head))
     return (kind, rest.strip()) if kind else None
+
+
+LIST_MARK = re.compile(r"^(?:[-•▪◦*–]|\uf0b7|\uf0a7)\s+")
+
+
+def without_list_mark(line: str) -> str:
+    """"Regnskab 2024" from "- Regnskab 2024": an attachment's name without its bullet."""
+    return LIST_MARK.sub("", line, count=1)
 
 
 def ends_decision(line: str) -> bool:

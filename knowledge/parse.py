@@ -25,7 +25,7 @@ from knowledge.headings import (  # noqa: F401  (re-exported for pdftext and the
     EARLIER_DECISION, EARLIER_ITEM, HEADER, ITEM_HEADING, JOURNAL_LINE, JOURNAL_NUMBER,
     MARKUP, MEETING_BODY, MEETING_DATE, MEETING_PLACE, NUMBERED_HEADING, PAGE_NUMBER,
     RECOMMENDS, SECTION_NAMES, TABLE_RULE, TOC_HEADING, TOC_LEADER, clean_line, ends_decision,
-    inline_section, number_key, section_kind,
+    inline_section, number_key, section_kind, without_list_mark,
 )
 from knowledge.model import EarlierDecision, Item, Meeting, item_id, stable_id
 from knowledge.header import read_header
@@ -268,7 +268,7 @@ def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[_ItemDraft]:
                 continue
         if item is None:
             continue
-        if not item.sections and META_LINE.match(line):
+        if META_LINE.match(line) and not item.has_content() and all(s.kind == "preamble" for s in item.sections):
             # "Sagsbehandler: NN", "Lukket": the item's case data, not its text.
             item.closed = item.closed or line.lower() in ("lukket", "fortrolig")
             item.case_number = item.case_number or _case_number(line)
@@ -421,7 +421,7 @@ def _finish(draft: _ItemDraft, meeting_id: str, when: str, time: str | None, bod
         supplerende=_join(texts.get("supplerende", [])),
         okonomi=_join(texts.get("okonomi", [])),
         afgoeres_af=_join(texts.get("afgoeres_af", [])),
-        bilag=tuple(line for line in texts.get("bilag", []) if line),
+        bilag=tuple(without_list_mark(line) for line in texts.get("bilag", []) if line),
         earlier=tuple(earlier),
         text=_join(whole),
         **common,

@@ -33,7 +33,11 @@ OPEN_WORDS = frozenset(
 )
 LEADER_END = re.compile(r"(?:\.{3,}|…)$")
 ORDINAL_END = re.compile(r"(?:^|\s)\d{1,2}\.$")
-LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
+LIGATURES = str.maketrans({
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    # Word's bullets in the Symbol and Wingdings fonts come out in the private use area.
+    "\uf0b7": "•", "\uf0a7": "▪",
+})
 
 EDGE_LINES = 2  # how deep into a page's top and bottom a running header or footer may sit
 REPEATED_SHARE = 0.6  # on how many of the pages a line must recur to count as furniture
