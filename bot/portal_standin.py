@@ -35,6 +35,7 @@ class PortalStandIn:
         self.listing_body: bytes | None = None  # the listing's answer when set (malformed)
         self.endless: set[str] = set()  # paths whose answer never ends
         self.broken: dict[str, bytes] = {}  # meeting id -> the answer given instead of the meeting
+        self.gone: set[str] = set()  # listed meetings whose page answers 404
         self.flaky = 0  # this many API calls answer 503 before the portal recovers
 
     def app(self) -> web.Application:
@@ -103,7 +104,8 @@ class PortalStandIn:
 
     async def _meeting(self, request: web.Request) -> web.StreamResponse:
         ident = request.match_info["id"]
-        return await self._api(request, lambda: self.broken.get(ident) or self.meetings.get(ident))
+        return await self._api(request, lambda: None if ident in self.gone else (
+            self.broken.get(ident) or self.meetings.get(ident)))
 
     async def _never_ends(self, request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "application/json"})

@@ -93,6 +93,8 @@ def sync_summary(report) -> str:
         portal=fetch.portal, fetched=fetch.fetched, listed=fetch.listed, requests=fetch.requests,
         seconds=f"{fetch.seconds:.1f}".replace(".", ","),
     )]
+    if fetch.missing:
+        lines.append(texts.SYNC_MISSING.format(missing=fetch.missing))
     lines.append(index_summary(report.index) if report.index is not None else texts.SYNC_NOTHING_NEW)
     return "\n".join(lines)
 

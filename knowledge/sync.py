@@ -71,6 +71,7 @@ class FetchReport:
     listed: int = 0
     fetched: int = 0
     unchanged: int = 0
+    missing: int = 0  # listed, but not published or with no items yet
     requests: int = 0
     seconds: float = 0.0
     first: bool = False
@@ -242,6 +243,14 @@ class _Client:
                 raise _Transient("unreachable", f"{path}: {type(error).__name__}") from error
 
 
+def _wanted(entry: Listed, known: dict[str, dict], folder: Path) -> bool:
+    """Whether to fetch this meeting: new, changed in the listing, or its file gone."""
+    seen = known.get(entry.id)
+    if seen is None or seen.get("fingerprint") != entry.fingerprint:
+        return True
+    return bool(seen.get("file")) and not (folder / seen["file"]).is_file()
+
+
 def _decode(raw: bytes, path: str) -> object:
     try:
         return json.loads(raw)
@@ -298,11 +307,7 @@ async def _fetch(base: str, folder: Path, limits: SyncLimits, progress: SyncProg
                 await client.get("/")  # the anonymous session cookie the API calls expect
                 listing = parse_listing(_decode(await client.get(LISTING), LISTING))
                 report.listed = len(listing)
-                wanted = [
-                    entry for entry in listing
-                    if known.get(entry.id, {}).get("fingerprint") != entry.fingerprint
-                    or not (folder / known[entry.id].get("file", "")).is_file()
-                ]
+                wanted = [entry for entry in listing if _wanted(entry, known, folder)]
                 report.unchanged = report.listed - len(wanted)
                 await _fetch_all(client, folder, wanted, known, report, progress)
             finally:
@@ -332,10 +337,23 @@ async def _fetch_all(client: _Client, folder: Path, wanted: list[Listed], known:
 
     async def one(entry: Listed) -> None:
         path = MEETING.format(id=entry.id)
-        raw = await client.get(path)
+        try:
+            raw = await client.get(path)
+        except SyncFailed as error:
+            if error.code == "http" and error.detail.startswith("404 "):
+                # Listed but not published (yet): asked again next run, the rest goes on.
+                report.missing += 1
+                return
+            raise
         data = _decode(raw, path)
         if not is_portal_meeting(data) or str(data.get("Id") or entry.id) != entry.id:
             raise SyncFailed("malformed", path)
+        if not data["Dagsordenpunkter"]:
+            # A meeting planned with no agenda yet: nothing to save until it is published,
+            # which changes its ReleasedDate.
+            known[entry.id] = {"fingerprint": entry.fingerprint, "file": ""}
+            report.missing += 1
+            return
         name = file_name(entry)
         _write_whole(folder / name, raw)
         digest = hashlib.sha256(raw).hexdigest()

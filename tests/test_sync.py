@@ -180,3 +180,24 @@ async def test_an_address_that_is_no_web_address_is_refused(url, folders):
     with pytest.raises(SyncFailed) as failure:
         await sync_portal(url, *folders)
     assert failure.value.code == "bad_url"
+
+
+async def test_a_listed_meeting_that_is_not_published_yet_does_not_stop_the_sync(portal, folders):
+    # Portals list planned meetings before their agenda is out: one answers 404, one has no
+    # items yet. Neither stops the others nor leaves a file that warns on every reindex.
+    unpublished = pm.meeting("Økonomiudvalget", "2027-01-10T08:00:00+01:00", [])
+    portal.meetings[unpublished["Id"]] = unpublished
+    portal.released[unpublished["Id"]] = None
+    missing = pm.meeting("Økonomiudvalget", "2027-02-10T08:00:00+01:00", [pm.point(1, "Budget")])
+    portal.meetings[missing["Id"]] = missing
+    portal.released[missing["Id"]] = None
+    portal.gone = {missing["Id"]}
+
+    report = await sync(portal, folders)
+    assert (report.fetch.listed, report.fetch.fetched, report.fetch.missing) == (10, 8, 2)
+    assert report.index.meetings == 8 and not report.index.warnings
+    portal.calls.clear()
+    again = await sync(portal, folders)
+    # The 404 is asked again; the empty one only when the listing changes.
+    assert portal.meeting_calls() == [f"/api/agenda/dagsorden/{missing['Id']}"]
+    assert again.fetch.fetched == 0
