@@ -23,6 +23,7 @@ from handlers.messages import Reply
 from knowledge import outcome
 from knowledge.bodies import display_name
 from knowledge.dates import danish
+from knowledge.results import make_hit
 from knowledge.search import Hit, Result
 from knowledge.text import terms
 
@@ -33,6 +34,9 @@ SEE_ALSO_COUNT = 4
 PHONE_LINES = 15
 DECISION_LINES = 8
 SEE_ALSO_SHOWN = 3
+# An earlier treatment under an answer is a line's worth; the whole is in the case listing.
+HISTORY_CHARS = 220
+HISTORY_IN_TEXT = 2
 # Earlier treatment shown under an answer; older ones are in the case listing.
 HISTORY_SHOWN = 3
 # A title longer than this is not a title but a parsing accident; it is cut, not shown whole.
@@ -217,15 +221,15 @@ def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = Non
         if proposal:
             out.blank()
             out.bullets(proposal, texts.PROPOSAL_HEADING)
-        history = history_lines(best, decision_limit // 3)[-HISTORY_SHOWN:]
+        history = history_lines(best, min(HISTORY_CHARS, decision_limit // 3))[-HISTORY_SHOWN:]
         room = _room(out, url)
         if history and room >= 2:
             out.blank()
-            out.bullets(history[-(room - 1):], texts.HISTORY_HEADING)
+            out.bullets(history[-min(HISTORY_IN_TEXT, room - 1):], texts.HISTORY_HEADING)
     out.blank()
     out.link(texts.SOURCE_LINK, url)
-    room = max(_room(out, None), 3)  # two related items always fit below the answer
-    if related:
+    room = _room(out, None)
+    if related and room >= 2:
         out.blank()
         out.bullets([entry["label"] for entry in related][: min(SEE_ALSO_SHOWN, room - 1)], texts.SEE_ALSO)
     text, markdown = out.done()
@@ -265,8 +269,42 @@ def card_data(best: Hit, related: list[dict], decision_limit: int = 3000, lead: 
 # --- yes, no, and when -------------------------------------------------------------------------
 
 
+# Two titles name the same subject at two stages of a case when they share this much of
+# their words ("Klub Havana - Frigivelse af anlægsmidler til pavilloner" and "Klub Havana -
+# frigivelse af anlægsmidler").
+SAME_SUBJECT = 0.5
+
+
+def later_stages(hit: Hit) -> list[Hit]:
+    """The same subject's later stages under its case number at other bodies (a portal
+    case goes fagudvalg → Økonomiudvalget → Byrådet), oldest first, as hits."""
+    stages = hit.stages or []
+    position = next((number for number, stage in enumerate(stages) if stage.get("id") == hit.id), None)
+    if position is None:
+        return []
+    wanted = set(terms(hit.title))
+    found = []
+    for stage in stages[position + 1:]:
+        words = set(terms(stage.get("title", "")))
+        if stage.get("body") == hit.body or not wanted or len(wanted & words) < SAME_SUBJECT * len(wanted | words):
+            continue
+        found.append(make_hit({**stage, "case_number": hit.case_number, "source": hit.source}, 0.0))
+    return found
+
+
 def yes_no_lead(hit: Hit, asked: str) -> str:
-    """The first line of an answer to "blev X godkendt?": yes, no, or plainly neither."""
+    """The first line of an answer to "blev X godkendt?": yes, no, or plainly neither, from
+    the case's last stage when it went on to other bodies (the earlier ones named after)."""
+    path = [hit, *later_stages(hit)]
+    lead = _yes_no(path[-1], asked)
+    if len(path) > 1:
+        before = [texts.STAGE.format(body=body_of(stage), what=texts.OUTCOME_WORDS[outcome.classify(stage.decision or "").kind],
+                                     date=danish(stage.date)) for stage in path[:-1]]
+        lead += " " + texts.EARLIER_STAGES.format(stages=texts.join_and(before))
+    return lead
+
+
+def _yes_no(hit: Hit, asked: str) -> str:
     found = outcome.classify(hit.decision or "")
     fields = {"body": body_of(hit), "date": danish(hit.date)}
     yes = outcome.answers_yes(asked, found)
@@ -305,12 +343,17 @@ def when_approved(result: Result) -> tuple[Hit, list[str]]:
     else:
         top = open_hits[0]
         pool = [hit for hit in open_hits if top.case_number and hit.case_number == top.case_number] or [top]
-    for hit in pool:
-        found = outcome.classify(hit.decision or "")
-        if found.kind in (outcome.APPROVED, outcome.RECOMMENDED):
-            verb = texts.PAST_PARTICIPLES[texts.OUTCOME_VERBS[found.kind]]
-            return hit, [texts.APPROVED_AT.format(verb_past=verb, body=body_of(hit), date=danish(hit.date),
-                                                  number=hit.number)]
+    # An approval first, the last body's when the case went on (Byrådet after
+    # Økonomiudvalget's recommendation); a recommendation only when nothing approved it.
+    for wanted in (outcome.APPROVED, outcome.RECOMMENDED):
+        for hit in pool:
+            stages = [stage for stage in (hit, *later_stages(hit))
+                      if outcome.classify(stage.decision or "").kind == wanted]
+            if stages:
+                stage = stages[-1]
+                verb = texts.PAST_PARTICIPLES[texts.OUTCOME_VERBS[wanted]]
+                return hit, [texts.APPROVED_AT.format(verb_past=verb, body=body_of(stage), date=danish(stage.date),
+                                                      number=stage.number)]
     for hit in pool:
         for entry in hit.item.get("earlier", ()):
             found = outcome.classify(entry.get("text", ""))

@@ -23,9 +23,14 @@ NOTED = "noted"
 NEITHER = "neither"
 
 _I = re.IGNORECASE
-# Within one sentence, the first kind whose pattern matches wins: a rejection is written
-# with the same verbs as an approval ("ikke godkendt"), and a postponement often names
-# what it will approve later ("godkendes på næste møde").
+# Within one sentence a rejection or a withdrawal wins wherever it stands (a rejection is
+# written with the verbs of an approval: "ikke godkendt"). Otherwise the kind whose words
+# come first wins, as the main verb comes first: "anbefaler overfor Byrådet, at
+# indstillingen godkendes" recommends, "sendes i høring og godkendes derefter" postpones,
+# "Godkendt, men drøftes igen i maj" approves. A body deciding something of its own
+# ("besluttede …", "ønsker at …") is neither, when nothing else is said.
+_FIRST = (REJECTED, WITHDRAWN)
+_OWN_DECISION = "own"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (REJECTED, re.compile(
         r"\b(?:afvis\w*|afslå\w*|afslag|forkast\w*|ikke\s+(?:\w+\s+){0,2}(?:godkend|vedtag|tiltræ|imødekom|bevilg)\w*"
@@ -33,14 +38,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (WITHDRAWN, re.compile(r"^\s*(?:punktet\s+)?(?:udgik|udgår|trukket\s+tilbage|blev\s+trukket)\b", _I)),
     (POSTPONED, re.compile(
         r"\b(?:udsæt\w*|udsat|drøftes\s+igen|behandles\s+igen|genoptages|tages\s+op\s+igen|(?:til|i)\s+høring"
-        r"|afvent\w*|(?:på|til)\s+(?:et\s+)?(?:næste|senere|kommende)\s+\w*møde|igen\s+(?:i|på|den)\s+\w+)\b", _I)),
+        r"|afvent\w*|(?:på|til)\s+(?:et\s+)?(?:næste|senere|kommende)\s+\w*møde|igen\s+(?:i|på|den)\s+\w+"
+        r"|fornyet\s+behandling|sende\w*\s+(?:\w+\s+){0,2}tilbage)\b", _I)),
     (APPROVED, re.compile(
         r"\b(?:godkend\w*|vedtag\w*|vedtog|tiltræ\w*|bakker\s+(?:\w+\s+)?op|imødekom\w*"
         r"|som\s+indstillet|indstillingen\s+følges)\b", _I)),
     (RECOMMENDED, re.compile(r"\banbefal\w*\b", _I)),
-    # The body decided something of its own: neither an approval of the proposal nor a
-    # rejection, and what follows in the decision ("øvrige udsættes") is detail.
-    (NEITHER, re.compile(r"\b(?:ønsker\s+at|besluttede|beslutter\s+at|besluttes\s+at|blev\s+besluttet)\b", _I)),
+    (_OWN_DECISION, re.compile(r"\b(?:ønsker\s+at|besluttede|beslutter\s+at|besluttes\s+at|blev\s+besluttet)\b", _I)),
     (NOTED, re.compile(r"\b(?:til\s+efterretning|til\s+orientering|orienteringen\s+(?:er\s+)?(?:taget|modtaget))\b", _I)),
 )
 # A sentence ends at ".", "!" or "?" before a capital letter ("kl. 10:30" and "af 2. visionsdag"
@@ -64,9 +68,17 @@ def sentences(text: str) -> list[str]:
 def classify(decision: str) -> Outcome:
     """What `decision` says was done; the first sentence that says anything decides."""
     for sentence in sentences(decision):
-        for kind, pattern in _PATTERNS:
-            if pattern.search(sentence):
+        found = {kind: match.start() for kind, pattern in _PATTERNS if (match := pattern.search(sentence))}
+        if not found:
+            continue
+        for kind in _FIRST:
+            if kind in found:
                 return Outcome(kind, sentence)
+        said = {kind: at for kind, at in found.items() if kind != _OWN_DECISION}
+        if said:
+            return Outcome(min(said, key=said.get), sentence)
+        # The body decided something of its own; what follows ("øvrige udsættes") is detail.
+        return Outcome(NEITHER, sentence)
     return Outcome(NEITHER)
 
 

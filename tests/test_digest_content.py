@@ -3,24 +3,11 @@ formalities into one line per meeting: over the samples and over a real portal's
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
 
 from handlers.digests import digest_reply
 from knowledge.digest import build_digest
 
-GREVE = Path(__file__).parent / "data" / "greve-portal-json-2022"
-
-
-@pytest.fixture(scope="module")
-def greve_index(tmp_path_factory):
-    from knowledge.index import Index
-    from knowledge.indexer import build_index
-
-    store = tmp_path_factory.mktemp("greve") / "index.json"
-    build_index([GREVE], store)
-    return Index.open(store)
 
 
 def test_udgik_and_eventuelt_intet_are_folded_not_listed_as_decisions(sample_index):
@@ -94,3 +81,26 @@ async def test_every_example_in_the_help_gets_an_answer(greve_index, sample_inde
         for example in examples:
             reply = await Chat(Conversation(lambda: index)).say(example)
             assert not reply.startswith("Jeg fandt"), (example, reply)
+
+
+# --- a case through its bodies (portal minutes) ----------------------------------------------
+
+
+async def test_yes_no_on_a_portal_case_answers_from_the_last_body(greve_index):
+    from handlers.conversation import Conversation
+    from tests.chat import Chat
+
+    reply = await Chat(Conversation(lambda: greve_index)).say("blev klub havana frigivelse af anlægsmidler godkendt?")
+    assert reply.startswith("Ja. Byrådet godkendte det 4. april 2022.")
+
+
+async def test_when_was_a_portal_case_approved_names_the_councils_meeting(greve_index):
+    from handlers.conversation import Conversation
+    from tests.chat import Chat
+
+    chat = Chat(Conversation(lambda: greve_index))
+    reply = await chat.say("hvornår blev udbudsbetingelser for grundsalg nyt plejehjem godkendt?")
+    assert reply.startswith("Det blev godkendt på Byrådets møde 31. januar 2022, punkt 16.")
+    assert "Byrådet besluttede 31. januar 2022" in reply
+    assert "Indstillingen:\n- at funktionsprogram og udbudsbetingelser godkendes," in reply
+    assert len([line for line in reply.splitlines() if line.strip()]) <= 15

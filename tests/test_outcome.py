@@ -25,6 +25,12 @@ from knowledge.links import source_url
     ("Direktionen ønsker at prioritere projekter indenfor følgende indsatsler:\n\n- Velfærdsteknologi\n\n"
      "Øvrige indsatsler udsættes til 2026.", "neither"),
     ("Intet.", "neither"),
+    # Portal minutes (Greve): the main verb comes first.
+    ("Økonomiudvalget anbefaler overfor Byrådet at administrationens indstilling godkendes.", "recommended"),
+    ("Byrådet godkendte Økonomiudvalgets indstilling.", "approved"),
+    ("Økonomiudvalget besluttede af sende sagen tilbage til fornyet behandling", "postponed"),
+    ("1-7 anbefales med følgende bemærkning under punkt 1", "recommended"),
+    ("Udvalget undlod at tage stilling.", "neither"),
 ])
 def test_a_decision_is_read_by_its_first_sentence_that_says_something(decision, kind):
     assert outcome.classify(decision).kind == kind
