@@ -248,11 +248,9 @@ class Conversation:
                 return Reply(texts.INDEX_EMPTY, kind="empty")
             link = self._link(index)
             focus = self.focus.get(conversation, self.clock()) if conversation else None
-            reply = None
-            if focus is not None:
-                reply = await asyncio.to_thread(answer_follow_up, index, focus, question, link)
-                if reply is not None:
-                    reply.kind = reply.kind or "answer"
+            reply = await asyncio.to_thread(answer_follow_up, index, focus, question, link)
+            if reply is not None:
+                reply.kind = reply.kind or "answer"
             if reply is None:
                 # "i går" and "sidste uge" count from today in Copenhagen, by this chat's clock.
                 today = self.clock().astimezone(LOCAL).date()

@@ -105,5 +105,5 @@ def console_welcome(index) -> str:
     return _fill(texts.CONSOLE_WELCOME, index)
 
 
-def empty_question_reply(index) -> Reply:
-    return Reply(_fill(texts.EMPTY_QUESTION, index), _fill(texts.EMPTY_QUESTION, index, markdown=True))
+def empty_question_reply(index, template: str = texts.EMPTY_QUESTION) -> Reply:
+    return Reply(_fill(template, index), _fill(template, index, markdown=True))

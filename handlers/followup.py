@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from handlers import texts
 from handlers.answer import LinkFor, body_of, history_lines, item_reply, item_title, yes_no_lead
 from handlers.compose import Composer
+from handlers.examples import empty_question_reply
 from handlers.listing import meeting_reply
 from handlers.messages import Reply
 from knowledge import passages
@@ -103,17 +104,20 @@ def with_focus(reply: Reply, hit: Hit) -> Reply:
     return reply
 
 
-def answer_follow_up(index, focus: Focus, question: str, link: LinkFor | None) -> Reply | None:
-    """The answer to `question` as a follow-up on `focus`, or None when it is not one."""
+def answer_follow_up(index, focus: Focus | None, question: str, link: LinkFor | None) -> Reply | None:
+    """The answer to `question` as a follow-up on `focus`, or None when it is not one. A
+    follow-up with nothing shown before ("og hvad koster det?" first) says how to ask."""
     asked = passages.follow_up(question)
     if asked is None:
         return None
     if asked.aspect == passages.ITEM:
-        if not focus.meeting_id:
+        if focus is None or not focus.meeting_id:
             return None
         return open_item(index, focus.meeting_id, asked.number, link)
+    if focus is None:
+        return empty_question_reply(index, texts.FOLLOW_UP_ALONE)
     if not focus.item_id:
-        return None
+        return Reply(texts.WHICH_ITEM)
     row = find_item(index, focus.item_id)
     if row is None or row.get("closed"):
         return None

@@ -49,6 +49,11 @@ FROM_SECTION = "Fra »{section}«:"
 WHEN_ANSWER_ITEM = "Det blev behandlet på {body}s møde {date}, punkt {number}."
 CASE_ANSWER = "Sagsnummeret er {case}."
 NO_CASE_NUMBER = "Punktet har intet sagsnummer i referatet."
+FOLLOW_UP_ALONE = (
+    "Hvilket punkt tænker du på? Spørg først om et emne, fx »hvad besluttede {body} om {topic}?«, "
+    "og spørg så videre, fx »hvad koster det?«."
+)
+WHICH_ITEM = "Hvilket punkt på mødet tænker du på? Skriv fx »punkt 2«, og spørg så videre."
 NO_SUCH_ITEM = "Mødet har intet punkt {number}."
 NOTHING_ON = {
     "cost": "Punktet nævner ingen udgifter eller økonomiske konsekvenser.",

@@ -217,3 +217,16 @@ async def test_a_long_decision_is_cut_at_a_line_with_where_to_read_the_rest(chat
     reply = await chat.say("planlægning af temadrøftelser")
     assert "(forkortet; se hele referatet for 8. april 2026, punkt 4)" in reply
     assert "16.12.26" not in reply
+
+
+async def test_a_follow_up_with_nothing_shown_before_says_how_to_ask(chat):
+    # Regression: "og hvad koster det?" first answered the closed "Budget 2027-2030" item.
+    reply = await chat.say("og hvad koster det?")
+    assert reply.startswith("Hvilket punkt tænker du på? Spørg først om et emne, fx »hvad besluttede direktionen om")
+    assert "Budget 2027-2030" not in reply
+
+
+async def test_after_a_meeting_a_follow_up_asks_which_item(chat):
+    await chat.say("referat fra direktionen 8. april 2026")
+    assert (await chat.say("hvad koster det?")).startswith("Hvilket punkt på mødet tænker du på?")
+    assert "70.125" in await chat.say("punkt 2") + await chat.say("hvad koster det?")
