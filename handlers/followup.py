@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers import texts
-from handlers.answer import LinkFor, body_of, history_lines, item_reply, item_title, yes_no_lead
+from handlers.answer import LinkFor, body_of, first_lines, shorten, history_lines, item_reply, item_title, yes_no_lead
 from handlers.compose import Composer
 from handlers.examples import empty_question_reply
 from handlers.listing import meeting_reply
@@ -25,6 +25,9 @@ from knowledge.question import parse_question
 from knowledge.search import Hit, Result, make_hit
 
 FOCUS_MINUTES = 30
+# A follow-up's passage, in lines: the answer to one question, not the whole section.
+PASSAGE_LINES = 5
+PASSAGE_CHARS = 700
 # Conversations remembered at once; the least recently used is forgotten first.
 MAX_CONVERSATIONS = 10_000
 SECTION_NAMES = {
@@ -148,7 +151,7 @@ def _short_reply(hit: Hit, link: LinkFor | None, lead: list[str], history: list[
         out.line(sentence)
     if quote is not None:
         out.line(texts.FROM_SECTION.format(section=SECTION_NAMES.get(quote.section, quote.section)))
-        out.quote(quote.text)
+        out.quote(first_lines(shorten(quote.text, PASSAGE_CHARS, hit), PASSAGE_LINES, hit))
     if history:
         out.blank()
         out.bullets(history, texts.HISTORY_HEADING)
