@@ -230,3 +230,26 @@ async def test_after_a_meeting_a_follow_up_asks_which_item(chat):
     await chat.say("referat fra direktionen 8. april 2026")
     assert (await chat.say("hvad koster det?")).startswith("Hvilket punkt på mødet tænker du på?")
     assert "70.125" in await chat.say("punkt 2") + await chat.say("hvad koster det?")
+
+
+# --- the console -------------------------------------------------------------------------------
+
+
+def test_the_console_chat_keeps_the_item_for_follow_ups_and_links_when_told_where(tmp_path):
+    from tests.test_cli import run
+
+    done = run("chat", data_dir=tmp_path, stdin="os2 rolle katalog\nhvad koster det?\nblev det godkendt?\n",
+               BESLUTNINGSBOT_MINUTES_URL="https://www.lemvig.dk/referater")
+    assert done.returncode == 0, done.stderr
+    assert "Indstillingen:\n- At direktionen godkender projektbeskrivelsen" in done.stdout
+    assert "Fra »Økonomiske konsekvenser«:" in done.stdout
+    assert "Ja. Direktionen godkendte det 10. december 2025." in done.stdout
+    assert "Referatet: https://www.lemvig.dk/referater/003_7724f94b15bee77c.txt" in done.stdout
+
+
+def test_a_minutes_url_that_is_not_a_web_address_stops_the_start(tmp_path):
+    from tests.test_cli import run
+
+    done = run("ask", "x", data_dir=tmp_path, BESLUTNINGSBOT_MINUTES_URL="/srv/referater")
+    assert done.returncode == 2
+    assert "BESLUTNINGSBOT_MINUTES_URL must be an http(s) address" in done.stderr
