@@ -132,6 +132,12 @@ def answer_follow_up(index, focus: Focus | None, question: str, link: LinkFor | 
     if asked.aspect == passages.WHEN:
         return _short_reply(hit, link, [texts.WHEN_ANSWER_ITEM.format(
             body=body_of(hit), date=danish(hit.date), number=hit.number)], history_lines(hit))
+    if asked.aspect == passages.WHO_DECIDED:
+        sentence = texts.WHO_DECIDED.format(body=body_of(hit), date=danish(hit.date), number=hit.number)
+        decided_by = " ".join(row.get("afgoeres_af", "").split()).rstrip(".")
+        if decided_by:
+            sentence += " " + texts.DECIDED_BY.format(who=decided_by)
+        return _short_reply(hit, link, [sentence], history_lines(hit, 220)[-2:])
     if asked.aspect == passages.CASE:
         sentence = (texts.CASE_ANSWER.format(case=hit.case_number) if hit.case_number else texts.NO_CASE_NUMBER)
         return _short_reply(hit, link, [sentence])

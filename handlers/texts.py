@@ -47,6 +47,7 @@ OUTCOME_WORDS = {
 ABOUT_ITEM = "{title} ({body}, {date})"
 FROM_SECTION = "Fra »{section}«:"
 WHEN_ANSWER_ITEM = "Det blev behandlet på {body}s møde {date}, punkt {number}."
+WHO_DECIDED = "{body} besluttede det {date}, punkt {number}."
 CASE_ANSWER = "Sagsnummeret er {case}."
 NO_CASE_NUMBER = "Punktet har intet sagsnummer i referatet."
 FOLLOW_UP_ALONE = (

@@ -26,11 +26,13 @@ DECISION = "decision"
 PROPOSAL = "proposal"
 WHY = "why"
 ITEM = "item"
+WHO_DECIDED = "who_decided"
 
 _I = re.IGNORECASE
 # What a follow-up asks about, by the words it uses; the first that matches wins.
 _ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (ITEM, re.compile(r"^\s*(?:vis\s+)?(?:punkt|pkt\.?)\s*(\d{1,3})\s*[.?!]*\s*$", _I)),
+    (WHO_DECIDED, re.compile(r"\bhvem\s+(?:har\s+|skal\s+)?(?:besluttede|besluttet|beslutte\w*|godkend\w*|afgø\w*|afgjorde)\b", _I)),
     (CASE, re.compile(r"\b(?:sagsnummer\w*|sagsnr|journalnummer\w*|hvilken\s+sag)\b", _I)),
     (COST, re.compile(r"\b(?:kost\w*|pris\w*|økonomi\w*|beløb\w*|udgift\w*|finansier\w*|betal\w*|hvor\s+mange\s+penge|kr)\b", _I)),
     (PEOPLE, re.compile(r"\b(?:hvem|deltog|deltage\w*|til\s+stede|fremmødt\w*|afbud|fraværende)\b", _I)),
@@ -52,7 +54,7 @@ _ASKING = frozenset(terms(
     "skridt videre fremover opfølgning nu blev godkendt godkendte godkendes vedtaget afvist anbefalet "
     "besluttede besluttet beslutning beslutningen konklusion indstilling indstillingen indstillet forslag "
     "forslaget baggrund baggrunden formål formålet sagsnummer sagsnummeret journalnummer sag sagen "
-    "punktet punkt projektet løsningen systemet planen mange egentlig præcis så mere"
+    "punktet punkt projektet løsningen systemet planen mange egentlig præcis så mere afgør afgøre afgjorde skal har"
 ))
 
 

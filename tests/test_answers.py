@@ -253,3 +253,10 @@ def test_a_minutes_url_that_is_not_a_web_address_stops_the_start(tmp_path):
     done = run("ask", "x", data_dir=tmp_path, BESLUTNINGSBOT_MINUTES_URL="/srv/referater")
     assert done.returncode == 2
     assert "BESLUTNINGSBOT_MINUTES_URL must be an http(s) address" in done.stderr
+
+
+async def test_who_decided_names_the_body_and_who_has_the_final_say(chat):
+    await chat.say("anlægsbevilling fælles teknisk vedligeholdelse")
+    reply = await chat.say("hvem skal beslutte det?")
+    assert "Direktionen besluttede det 27. marts 2024, punkt 3." in reply
+    assert "Sagen afgøres af Kommunalbestyrelsen, via Teknik- og Miljøudvalget og Økonomi- og Erhvervsudvalget." in reply
