@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge.outcome import asked_outcome, sentences
+from knowledge.question import parse_question
 from knowledge.text import terms
 
 COST = "cost"
@@ -80,6 +81,10 @@ def follow_up(question: str) -> FollowUp | None:
     else:
         aspect = next((name for name, pattern in _ASPECTS[1:] if pattern.search(text)), None)
     if aspect is None:
+        return None
+    parsed = parse_question(text)
+    if parsed.case_numbers or parsed.date_from or parsed.date_to or parsed.meeting or parsed.year_hint:
+        # A case number, a date or a meeting names what it is about: a question of its own.
         return None
     own_subject = [term for term in terms(text) if term not in _ASKING]
     if own_subject and not _REFERS.search(text):

@@ -260,3 +260,11 @@ async def test_who_decided_names_the_body_and_who_has_the_final_say(chat):
     reply = await chat.say("hvem skal beslutte det?")
     assert "Direktionen besluttede det 27. marts 2024, punkt 3." in reply
     assert "Sagen afgøres af Kommunalbestyrelsen, via Teknik- og Miljøudvalget og Økonomi- og Erhvervsudvalget." in reply
+
+
+async def test_a_question_naming_a_case_number_or_a_date_is_not_a_follow_up(chat):
+    # Regression: "hvad blev besluttet i sag …?" names nothing but the case, and was taken
+    # for a follow-up on nothing.
+    assert (await chat.say("hvad blev besluttet i sag 85.02.02P35-106-24?")).startswith("Sag 85.02.02P35-106-24")
+    await chat.say("os2 rolle katalog")
+    assert "Evaluering af visionsdag" in await chat.say("hvad blev besluttet 8. april 2026?")
