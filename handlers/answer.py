@@ -53,7 +53,7 @@ def item_title(hit: Hit) -> str:
     title = cut(hit.title, TITLE_LIMIT)
     if hit.closed:
         title = texts.CLOSED_TITLE.format(title=title) if title else texts.CLOSED_EMPTY_TITLE
-    return texts.ITEM_LINE.format(number=hit.number, title=title)
+    return texts.ITEM_LINE.format(number=hit.label or hit.number, title=title)
 
 
 def shorten(text: str, limit: int, hit: Hit) -> str:

@@ -125,6 +125,7 @@ DOCUMENT_ERRORS = {
     "old_word": "gammelt Word-format (.doc); gem filen som DOCX eller PDF",
     "image": "et billede uden tekst; kør OCR på det (se README) eller gem referatet som PDF med tekst",
     "needs_ocr": "en scannet PDF uden tekstlag; den skal have OCR (se README)",
+    "ocr": "en scannet PDF, læst med OCR; tjek citater mod originalen",
     "publication": "udgivelses-XML, som ikke kunne genkendes som SBSYS, eDoc eller GetOrganized",
 }
 KEPT_PREVIOUS = "den tidligere indekserede udgave er bevaret"

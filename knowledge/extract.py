@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from knowledge.errors import DocumentError
+from knowledge.ocr import ocr_pdf
 from knowledge.pdflayout import page_lines, strong_flags
 from knowledge.pdftext import pdf_text
 
@@ -44,8 +45,13 @@ def extract_text(path: Path) -> str:
     """The minutes text of one file, ready for `parse_minutes`.
 
     Raises DocumentError: unsupported (file type), unreadable (not the format its name
-    claims, encrypted or damaged), empty (no text, e.g. a scanned PDF).
+    claims, encrypted or damaged), empty (no text), needs_ocr (a scanned PDF and no OCR).
     """
+    return extract_document(path)[0]
+
+
+def extract_document(path: Path) -> tuple[str, tuple[str, ...]]:
+    """The minutes text of one file and notes on how it was had ("ocr": read by OCR)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -56,8 +62,15 @@ def extract_text(path: Path) -> str:
         raise DocumentError("unreadable", path.name) from error
     if not data.strip():
         raise DocumentError("empty", path.name)
+    notes: tuple[str, ...] = ()
     if suffix == ".pdf":
-        text = _pdf(data, path.name)
+        try:
+            text = _pdf(data, path.name)
+        except DocumentError as error:
+            scanned = ocr_pdf(data) if error.code == "needs_ocr" else None
+            if scanned is None:
+                raise
+            text, notes = _pdf(scanned, path.name), ("ocr",)
     elif suffix == ".docx":
         text = _docx(data, path.name)
     elif suffix in (".html", ".htm"):
@@ -66,7 +79,7 @@ def extract_text(path: Path) -> str:
         text = _plain_text(data, path.name)
     if not text.strip():
         raise DocumentError("empty", path.name)
-    return text
+    return text, notes
 
 
 def _check_text(text: str, name: str) -> str:

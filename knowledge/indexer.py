@@ -16,7 +16,7 @@ import hashlib
 import os
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -26,7 +26,7 @@ from filelock import FileLock, Timeout
 from knowledge import postings as postings_module
 from knowledge import texts as texts_module
 from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
-from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_text
+from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_document
 from knowledge.merge import Unit, merge
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
@@ -150,7 +150,10 @@ def read_minutes(path: Path, digest: str) -> Meeting:
     if structured is not None:
         return structured(path, digest)
     modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date()
-    return parse_minutes(extract_text(path), source=path.name, checksum=digest, fallback_date=modified)
+    text, notes = extract_document(path)
+    meeting = parse_minutes(text, source=path.name, checksum=digest, fallback_date=modified)
+    # How the text was had comes first: the last note is the one the report names.
+    return replace(meeting, notes=notes + meeting.notes) if notes else meeting
 
 
 def _previous(store_path: Path | None, db) -> tuple[dict[str, list[dict]], texts_module.Texts | None]:

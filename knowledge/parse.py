@@ -18,17 +18,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.dates import find_date
+from knowledge.drafts import ItemDraft, Section, finish_item
 from knowledge.errors import DocumentError
-from knowledge.headings import (  # noqa: F401  (re-exported for pdftext and the tests)
-    BODY_DATE, BODY_DECISION, BODY_WORD, CASE_LABEL, CLOSED_PREFIX, DOCUMENT_KIND,
-    EARLIER_DECISION, EARLIER_ITEM, HEADER, ITEM_HEADING, JOURNAL_LINE, JOURNAL_NUMBER,
-    MARKUP, MEETING_BODY, MEETING_DATE, MEETING_PLACE, NUMBERED_HEADING, PAGE_NUMBER,
-    RECOMMENDS, SECTION_NAMES, TABLE_RULE, TOC_HEADING, TOC_LEADER, clean_line, ends_decision,
-    inline_section, number_key, section_kind, without_list_mark,
-)
-from knowledge.model import EarlierDecision, Item, Meeting, item_id, stable_id
 from knowledge.header import read_header
+from knowledge.headings import (
+    BODY_DECISION, BODY_WORD, CASE_LABEL, CLOSED_PREFIX, EARLIER_DECISION, ITEM_HEADING,
+    JOURNAL_LINE, NUMBERED_HEADING, PAGE_NUMBER, RECOMMENDS, TABLE_RULE, TOC_HEADING,
+    TOC_LEADER, clean_line, ends_decision, inline_section, number_key, section_kind,
+)
+from knowledge.model import Meeting, stable_id
 from knowledge.textonly import text_only_meeting
 
 META_LINE = re.compile(
@@ -47,33 +45,6 @@ EVIDENCE_LINES = 6
 
 
 @dataclass
-class _Section:
-    kind: str
-    lines: list[str] = field(default_factory=list)
-    heading: str = ""
-
-
-@dataclass
-class _ItemDraft:
-    number: int
-    title: str
-    closed: bool
-    label: str = ""
-    page: int | None = None
-    case_number: str | None = None
-    sections: list[_Section] = field(default_factory=list)
-    title_done: bool = False
-
-    def current(self) -> _Section:
-        if not self.sections:
-            self.sections.append(_Section("preamble"))
-        return self.sections[-1]
-
-    def has_content(self) -> bool:
-        return any(line for section in self.sections for line in section.lines)
-
-
-@dataclass
 class _Lines:
     """The document's markup-free lines, with what the markup said about each."""
 
@@ -88,52 +59,25 @@ def _section_kind(line: str) -> str | None:
     return section_kind(line)
 
 
-def _join(lines: list[str]) -> str:
-    """Lines as written, with runs of blank lines folded into one."""
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out)
-
-
-def _normalise_body(name: str) -> str:
-    name = name.strip(" ,.:")
-    name = re.sub(r"\s+møde$", "", name, flags=re.IGNORECASE)
-    if name.lower().endswith("ens") or name.lower().endswith("ets"):
-        name = name[:-1]
-    return name
-
-
-def _earlier_decision(heading: str, rest: str, lines: list[str]) -> EarlierDecision:
-    body = re.split(r",|\s+den\s+|\s+d\.\s", rest, maxsplit=1)[0]
-    found = find_date(rest)
-    item = EARLIER_ITEM.search(rest)
-    return EarlierDecision(
-        body=_normalise_body(body),
-        date=found.isoformat() if found else None,
-        item=int(item["item"]) if item else None,
-        text=_join(lines),
-        heading=heading.rstrip(":"),
-    )
-
-
 def _prepare_lines(text: str) -> _Lines:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\ufeff", "").replace("\u00ad", "").replace("\u00a0", " ")
     out = _Lines([], [], [], "\f" in text)
+    texts, strongs, pages = out.text, out.strong, out.page
     for page, chunk in enumerate(text.split("\f"), start=1):
         for raw in chunk.split("\n"):
-            line = clean_line(raw)
             stripped = raw.strip()
-            strong = stripped.startswith("#") or (
-                stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4
-            )
-            out.text.append("" if PAGE_NUMBER.match(line) else line)
-            out.strong.append(strong and bool(line))
-            out.page.append(page)
+            first = stripped[:1]
+            if first == "#" or first == "*" or "**" in stripped or "__" in stripped:
+                line = clean_line(stripped)
+                strong = bool(line) and (first == "#" or (
+                    stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4))
+            else:
+                line, strong = stripped, False
+            # Only a short line can be a page number ("Side 3 af 9", "7").
+            texts.append("" if len(line) <= 20 and PAGE_NUMBER.match(line) else line)
+            strongs.append(strong)
+            pages.append(page)
     return out
 
 
@@ -219,12 +163,12 @@ def _toc_entries(lines: list[str]) -> int:
     return entries
 
 
-def _start_item(number: str, title: str, page: int | None) -> _ItemDraft:
+def _start_item(number: str, title: str, page: int | None) -> ItemDraft:
     title = title.strip()
     closed = bool(CLOSED_PREFIX.match(title))
     if closed:
         title = CLOSED_PREFIX.sub("", title, count=1)
-    return _ItemDraft(
+    return ItemDraft(
         number=int(number.split(".")[0]), title=title.rstrip(".").strip(), closed=closed,
         label=number, page=page,
     )
@@ -236,14 +180,14 @@ def _heading_at(lines: _Lines, index: int, scheme: str) -> re.Match[str] | None:
     return _numbered(lines, index)
 
 
-def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[_ItemDraft]:
-    drafts: list[_ItemDraft] = []
-    item: _ItemDraft | None = None
+def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[ItemDraft]:
+    drafts: list[ItemDraft] = []
+    item: ItemDraft | None = None
     start_set = set(starts)
     closed_part = False  # after "Lukkede sager" every item is closed
     for index in range(starts[0] if starts else len(lines.text), len(lines.text)):
         line = lines.text[index]
-        part = CLOSED_PART.match(line)
+        part = CLOSED_PART.match(line) if len(line) <= 20 else None
         if part:
             closed_part = not part["open"]
             continue
@@ -268,7 +212,7 @@ def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[_ItemDraft]:
                 continue
         if item is None:
             continue
-        if META_LINE.match(line) and not item.has_content() and all(s.kind == "preamble" for s in item.sections):
+        if _before_sections(item) and META_LINE.match(line):
             # "Sagsbehandler: NN", "Lukket": the item's case data, not its text.
             item.closed = item.closed or line.lower() in ("lukket", "fortrolig")
             item.case_number = item.case_number or _case_number(line)
@@ -286,6 +230,12 @@ def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[_ItemDraft]:
     return drafts
 
 
+def _before_sections(item: ItemDraft) -> bool:
+    """Whether nothing but blank lines has come after the item's title block."""
+    sections = item.sections
+    return not sections or (len(sections) == 1 and sections[0].kind == "preamble" and not any(sections[0].lines))
+
+
 def _case_number(line: str) -> str | None:
     journal = JOURNAL_LINE.match(line)
     if journal:
@@ -294,7 +244,7 @@ def _case_number(line: str) -> str | None:
     return labelled["number"].rstrip(".").upper() if labelled else None
 
 
-def _title_line(lines: _Lines, index: int, item: _ItemDraft) -> bool:
+def _title_line(lines: _Lines, index: int, item: ItemDraft) -> bool:
     """Whether line `index` belonged to the item's title block (and was used there)."""
     line = lines.text[index]
     if not line:
@@ -340,31 +290,36 @@ def _continues_title(lines: list[str], index: int) -> bool:
     return True
 
 
-def _add_line(item: _ItemDraft, lines: _Lines, index: int) -> None:
+def _add_line(item: ItemDraft, lines: _Lines, index: int) -> None:
     line = lines.text[index]
     current = item.current()
+    if not line:
+        current.lines.append(line)
+        return
     kind = _section_kind(line)
     if current.kind == "bilag" and kind and kind != "bilag" and not _prose_follows(lines, index):
         current.lines.append(line)  # an attachment named like a section ("Indstilling")
         return
-    earlier = EARLIER_DECISION.match(line) or BODY_DECISION.match(line)
+    # Both forms hold the word; most lines do not, and the test is far cheaper than the regexes.
+    earlier = ("eslutning" in line or "ESLUTNING" in line) and (EARLIER_DECISION.match(line) or BODY_DECISION.match(line))
     if earlier and not kind:
         rest = earlier.groupdict().get("rest") or earlier["body"]
-        item.sections.append(_Section("earlier", heading=line, lines=[rest]))
+        item.sections.append(Section("earlier", heading=line, lines=[rest]))
         return
     if kind:
-        item.sections.append(_Section(kind, heading=line))
+        item.sections.append(Section(kind, heading=line))
         return
-    inline = inline_section(line)
+    inline = inline_section(line) if ":" in line else None
     if inline and (lines.strong[index] or inline[0] in ("decision", "indstilling", "sagsfremstilling")):
-        item.sections.append(_Section(inline[0], heading=line.partition(":")[0], lines=[inline[1]]))
+        item.sections.append(Section(inline[0], heading=line.partition(":")[0], lines=[inline[1]]))
         return
-    if current.kind in ("decision", "earlier") and (ends_decision(line) or _names_a_body(lines, index)):
-        item.sections.append(_Section("other", heading=line))
+    if line and current.kind in ("decision", "earlier") and (ends_decision(line) or _names_a_body(lines, index)):
+        item.sections.append(Section("other", heading=line))
         return
-    if RECOMMENDS.match(line) and current.kind != "indstilling":
-        item.sections.append(_Section("indstilling", heading=""))
-    item.current().lines.append(line)
+    if "ndstiller" in line and current.kind != "indstilling" and RECOMMENDS.match(line):
+        item.sections.append(Section("indstilling", heading=""))
+        current = item.sections[-1]
+    current.lines.append(line)
 
 
 def _names_a_body(lines: _Lines, index: int) -> bool:
@@ -384,56 +339,7 @@ def _prose_follows(lines: _Lines, index: int) -> bool:
     return False
 
 
-def _finish(draft: _ItemDraft, meeting_id: str, when: str, time: str | None, body: str, source: str,
-            ordinal: int | None) -> Item:
-    number = ordinal if ordinal is not None else draft.number
-    common = dict(
-        id=item_id(body, when, time, draft.label or draft.number), meeting_id=meeting_id, date=when, body=body, number=number,
-        title=draft.title, case_number=draft.case_number, source=source,
-        label=draft.label if ordinal is not None else "", page=draft.page,
-    )
-    if draft.closed:
-        return Item(closed=True, **common)
-    texts: dict[str, list[str]] = {}
-    earlier: list[EarlierDecision] = []
-    whole: list[str] = [draft.title]
-    for section in draft.sections:
-        if section.kind == "earlier":
-            rest, *content = section.lines
-            decision = _earlier_decision(section.heading, rest, content)
-            whole.extend([section.heading, *content])
-            if decision.date == when or (decision.date is None and _same_body(decision.body, body)):
-                # "Beslutning i Byrådet den 21-09-2016" in Byrådet's minutes of that day.
-                texts.setdefault("decision", []).extend(([""] if texts.get("decision") else []) + content)
-            else:
-                earlier.append(decision)
-            continue
-        if texts.get(section.kind):
-            texts[section.kind].append("")
-        texts.setdefault(section.kind, []).extend(section.lines)
-        whole.extend([section.heading, *section.lines])
-    return Item(
-        closed=False,
-        resume=_join(texts.get("resume", [])),
-        indstilling=_join(texts.get("indstilling", [])),
-        decision=_join(texts.get("decision", [])),
-        sagsfremstilling=_join(texts.get("sagsfremstilling", []) + texts.get("preamble", [])),
-        supplerende=_join(texts.get("supplerende", [])),
-        okonomi=_join(texts.get("okonomi", [])),
-        afgoeres_af=_join(texts.get("afgoeres_af", [])),
-        bilag=tuple(without_list_mark(line) for line in texts.get("bilag", []) if line),
-        earlier=tuple(earlier),
-        text=_join(whole),
-        **common,
-    )
-
-
-def _same_body(one: str, other: str) -> bool:
-    one, other = _normalise_body(one).lower(), _normalise_body(other).lower()
-    return bool(one) and (one == other or one.startswith(other) or other.startswith(one))
-
-
-def _truncation(drafts: list[_ItemDraft], lines: _Lines, first_item: int) -> str | None:
+def _truncation(drafts: list[ItemDraft], lines: _Lines, first_item: int) -> str | None:
     """Why the minutes look cut off, or None: the table of contents lists more items than
     the document holds, or the last item stops in the middle of a sentence."""
     expected = _toc_entries(lines.text[:first_item])
@@ -482,7 +388,7 @@ def parse_minutes(text: str, source: str = "", checksum: str = "", fallback_date
         notes.append(f"truncated:{cut}")
     decimal = any("." in draft.label for draft in drafts)
     items = tuple(
-        _finish(draft, meeting_id, iso, header.time, body, source, position if decimal else None)
+        finish_item(draft, meeting_id, iso, header.time, body, source, position if decimal else None)
         for position, draft in enumerate(drafts, start=1)
     )
     return Meeting(**{**_meeting_fields(meeting), "items": items, "notes": tuple(notes)})

@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 
-from knowledge.parse import (
+from knowledge.headings import (
     EARLIER_DECISION, HEADER, ITEM_HEADING, JOURNAL_LINE, MEETING_DATE, MEETING_PLACE,
     PAGE_NUMBER, RECOMMENDS, SECTION_NAMES, TOC_HEADING, TOC_LEADER, clean_line,
 )
@@ -75,8 +75,9 @@ def pdf_text(pages: list[str], strong: list[list[bool]] | None = None) -> str:
                 flat_pages.append(number)
     lines, starts = reflow_pages(flat, flat_pages, flat_strong)
     out: list[str] = []
+    last = starts[0] if starts else 1
     for line, page in zip(lines, starts):
-        out.append(("\f" if out and page != last else "") + line)
+        out.append(("\f" if page != last else "") + line)
         last = page
     return "\n".join(out)
 

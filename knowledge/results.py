@@ -32,6 +32,8 @@ class Hit:
     # The case's items in date order, this one included, each with its body: a portal case
     # goes fagudvalg → Økonomiudvalget → Byrådet under one number.
     stages: list[dict] = field(repr=False, default_factory=list)
+    # The number as the minutes write it when it is not a plain number ("1.1"); empty else.
+    label: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -86,5 +88,5 @@ def make_hit(item: dict, score: float) -> Hit:
         decision=None if closed else item.get("decision", ""),
         closed=closed, score=float(score), source=item.get("source", ""),
         body=body, item={} if closed else item, body_name=display_name(body) if body else "",
-        meeting_id=item.get("meeting_id", ""),
+        meeting_id=item.get("meeting_id", ""), label=item.get("label", "") or "",
     )

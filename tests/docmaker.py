@@ -18,7 +18,7 @@ from pathlib import Path
 from docx import Document
 from fpdf import FPDF
 
-from knowledge.parse import HEADER, ITEM_HEADING, MARKUP, SECTION_NAMES, TABLE_RULE
+from knowledge.headings import HEADER, ITEM_HEADING, MARKUP, SECTION_NAMES, TABLE_RULE
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,30 @@ def test_a_scanned_pdf_is_named_as_needing_ocr(tmp_path):
     pdf.output(str(folder / "scan.pdf"))
     report = build_index([folder], tmp_path / "index.json")
     assert "- scan.pdf: en scannet PDF uden tekstlag; den skal have OCR" in index_summary(report)
+
+
+def test_a_scanned_pdf_is_read_through_ocrmypdf_when_it_is_installed(tmp_path, monkeypatch):
+    from fpdf import FPDF
+
+    from tests.docmaker import write_pdf
+
+    # A stand-in for ocrmypdf on PATH: it "recognises" the page as a known text PDF.
+    recognised = write_pdf("REFERAT Direktionen d. 06-05-2026\n\nPunkt 1: Cykelpolitik\n\nBeslutning\n\n"
+                           "Cykelpolitikken godkendes.\n", tmp_path / "recognised.pdf")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "ocrmypdf"
+    fake.write_text('#!/bin/sh\nfor last; do :; done\ncp "$FAKE_OCR_RESULT" "$last"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("FAKE_OCR_RESULT", str(recognised))
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50, style="F")
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    pdf.output(str(folder / "scan.pdf"))
+    report = build_index([folder], tmp_path / "index.json")
+    (result,) = report.files
+    assert (result.mode, result.items, result.code) == ("items", 1, "ocr")
+    assert "- scan.pdf: 1 punkt efter dagsordenens struktur; en scannet PDF, læst med OCR" in index_summary(report)

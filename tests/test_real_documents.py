@@ -162,3 +162,16 @@ def test_index_of_the_real_folder_reads_every_file_by_its_structure_and_the_atta
 def test_the_parser_alone_reads_the_getorganized_pdf_text_the_same():
     meeting = parse_minutes(extract_text(AARHUS_PDF), AARHUS_PDF.name)
     assert len(meeting.items) == 10 and meeting.notes == ()
+
+
+async def test_an_answer_shows_the_item_number_as_the_minutes_write_it(tmp_path):
+    from handlers.conversation import Conversation
+    from knowledge.index import Index
+    from tests.chat import Chat
+
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / AARHUS_PDF.name).write_bytes(AARHUS_PDF.read_bytes())
+    build_index([folder], tmp_path / "index.json")
+    reply = await Chat(Conversation(lambda: Index.open(tmp_path / "index.json"))).say("besøg af first agenda")
+    assert "Punkt 1.3: Besøg af First Agenda" in reply
