@@ -24,8 +24,6 @@ SECTION_NAMES = {
     "beslutningspunkter": "indstilling",
     "forslag til beslutning": "indstilling",
     "forvaltningen foreslår": "indstilling",
-    "forvaltningen indstiller": "indstilling",
-    "administrationen indstiller": "indstilling",
     "administrationens indstilling": "indstilling",
     "direktionens indstilling": "indstilling",
     "forvaltningens indstilling": "indstilling",
@@ -156,7 +154,8 @@ MEETING_BODY = re.compile(r"^(?:udvalg|organ|forum|mødeforum|møde i)\s*:\s*(?P
 # Words a body's name ends on ("Kultur- og Fritidsudvalget", "Byrådet", "Direktionen").
 BODY_WORD = re.compile(
     r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?|direktion(?:en)?|styregruppe(?:n)?|gruppe(?:n)?"
-    r"|forum|forummet|ledelse(?:n)?|repræsentantskab(?:et)?|forsamling(?:en)?)$",
+    r"|forum|forummet|ledelse(?:n)?|repræsentantskab(?:et)?|forsamling(?:en)?|repræsentation(?:en)?"
+    r"|kommunalbestyrelse(?:n)?|regionsråd(?:et)?|komité(?:en)?|nævn(?:et)?)$",
     re.IGNORECASE,
 )
 TOC_HEADING = re.compile(r"^(?:indholdsfortegnelse|indhold|dagsordenspunkter|punkter på dagsordenen)$", re.IGNORECASE)

@@ -131,25 +131,42 @@ ROW_NUMBER = re.compile(r"^\d{1,4}(?:\.\d{1,2})*\.?$")
 
 
 def _unfold_rows(lines: _Lines) -> _Lines:
-    """Table rows that carry an item's heading, as lines: "| 3. | Budget |" → "3. Budget",
-    "| Sagsnr.: 12/345 | Sagsbehandler: NN | Lukket |" → a line per cell. eDoc and
-    Word-made minutes lay the heading and case data out as a table."""
+    """Item headings laid out in two columns, as lines: a table row "| 3. | Budget |" →
+    "3. Budget", "| Sagsnr.: 12/345 | Sagsbehandler: NN | Lukket |" → a line per cell, and a
+    number alone on its line with the title on the next ("3." / "Budget") → "3. Budget".
+    eDoc, Acadre and Word-made minutes lay the heading and case data out as a table."""
     out = _Lines([], [], [], lines.paged)
-    for text, strong, page in zip(lines.text, lines.strong, lines.page):
-        cells = [cell.strip() for cell in text.strip().strip("|").split("|")] if text.startswith("|") else []
+    text = lines.text
+    skip = -1
+    for index, (line, strong, page) in enumerate(zip(text, lines.strong, lines.page)):
+        if index == skip:
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")] if line.startswith("|") else []
         filled = [cell for cell in cells if cell]
         if len(filled) >= 2 and ROW_NUMBER.match(filled[0]):
             out.rows.add(len(out.text))
             unfolded = [f"{filled[0]} {' '.join(filled[1:])}"]
         elif filled and (CASE_LABEL.match(filled[0]) or META_LINE.match(filled[0])):
             unfolded = filled
+        elif ROW_NUMBER.match(line) and line.endswith(".") and _title_after(text, index):
+            skip = index + 1 if text[index + 1] else index + 2
+            strong = strong or lines.strong[skip]
+            out.rows.add(len(out.text))
+            unfolded = [f"{line} {text[skip]}"]
         else:
-            unfolded = [text]
-        for line in unfolded:
-            out.text.append(line)
+            unfolded = [line]
+        for part in unfolded:
+            out.text.append(part)
             out.strong.append(strong)
             out.page.append(page)
     return out
+
+
+def _title_after(text: list[str], index: int) -> bool:
+    """Whether a title follows a bare item number, at most one blank line below it."""
+    following = [line for line in text[index + 1:index + 3]]
+    title = following[0] if following and following[0] else (following[1] if len(following) > 1 else "")
+    return bool(title) and len(title) <= 150 and title[:1].isupper() and not ROW_NUMBER.match(title)
 
 
 def _toc_entries(lines: list[str]) -> int:

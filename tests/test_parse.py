@@ -214,3 +214,51 @@ def test_a_last_item_without_a_decision_is_not_cut_off():
     text = "Referat\nByrådet\nDato: 04.12.2012\n\n1. Budget\n\nSagsnr.: 12/345\n\nBeslutning\n\nGodkendt.\n\n"
     meeting = parse_minutes(text + "2. Underskriftsark\n\nSagsnr.: 12/346\n\nSagsfremstilling\n\nUnderskrifter.")
     assert meeting.notes == () and [i.title for i in meeting.items] == ["Budget", "Underskriftsark"]
+
+
+NUMBERED_PLAIN = """Beslutningsprotokol
+Teknik- og Miljøudvalget
+Dato: 04.12.2012
+
+1.
+Godkendelse af dagsorden
+Sagsnr.: 2012-1234
+Beslutning
+Godkendt.
+
+2. Vejbelysning i Nørre Aaby
+Sagsnr.: 2012-2222
+INDSTILLING
+Forvaltningen indstiller:
+1. At belysningen udskiftes.
+2. At udgiften afholdes af anlægspuljen.
+BESLUTNING:
+Godkendt.
+Fraværende: Hans Jensen (V)
+
+3. Eventuelt
+Beslutning: Intet.
+"""
+
+
+def test_numbered_items_in_plain_text_with_a_number_alone_on_its_line_and_lists_in_the_indstilling():
+    meeting = parse_minutes(NUMBERED_PLAIN)
+    assert (meeting.body, meeting.date, meeting.mode) == ("Teknik- og Miljøudvalget", "2012-12-04", "items")
+    assert [(i.number, i.title, i.case_number) for i in meeting.items] == [
+        (1, "Godkendelse af dagsorden", "2012-1234"), (2, "Vejbelysning i Nørre Aaby", "2012-2222"),
+        (3, "Eventuelt", None),
+    ]
+    lights = meeting.items[1]
+    assert lights.indstilling == ("Forvaltningen indstiller:\n1. At belysningen udskiftes.\n"
+                                  "2. At udgiften afholdes af anlægspuljen.")
+    assert lights.decision == "Godkendt."
+    assert meeting.items[2].decision == "Intet."
+
+
+def test_a_decision_ends_at_a_partys_proposal_and_at_attendance_but_keeps_its_own_lines():
+    text = ("REFERAT Byrådet d. 27-08-2025\n\nPunkt 1: Regnskab\n\nBeslutning\n\nGodkendt med 25 stemmer.\n"
+            "Borgmesteren takkede revisionen.\n\nÆndringsforslag fra Venstre:\nAt overskuddet bruges på veje.\n\n"
+            "Fraværende: Mette Lund (B)\n")
+    item = parse_minutes(text).items[0]
+    assert item.decision == "Godkendt med 25 stemmer.\nBorgmesteren takkede revisionen."
+    assert "Ændringsforslag fra Venstre" in item.text

@@ -210,3 +210,23 @@ def test_a_scanned_pdf_is_read_through_ocrmypdf_when_it_is_installed(tmp_path, m
     (result,) = report.files
     assert (result.mode, result.items, result.code) == ("items", 1, "ocr")
     assert "- scan.pdf: 1 punkt efter dagsordenens struktur; en scannet PDF, læst med OCR" in index_summary(report)
+
+
+@settings(max_examples=40, **FAST)
+@given(st.lists(LINES, min_size=1, max_size=30).map("\n".join) | shuffled_minutes())
+def test_any_text_file_is_indexed_or_named_never_left_out(text):
+    import tempfile
+    from pathlib import Path
+
+    from knowledge.store import open_db
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "referat.txt").write_text(text, encoding="utf-8")
+        report = build_index([Path(folder)], None, db=open_db(None))
+    (result,) = report.files
+    if result.status == "failed":
+        # Named in the report all the same: no text at all, or more control characters than
+        # text has (the extractor's garbage check).
+        assert result.code in ("empty", "unreadable")
+    else:
+        assert result.mode in ("items", "text") and result.items > 0
