@@ -68,7 +68,8 @@ def _rank(name: str) -> int:
 def _subject(index, meeting_id: str) -> tuple[str, str]:
     """A subject and case number from the meeting: its first approved item, else its first
     item with a decision that matters."""
-    rows = [row for row in index.items if row.get("meeting_id") == meeting_id and not row.get("closed")]
+    rows = [index.item(doc) for doc in index.searcher.by_meeting.get(meeting_id, ())]
+    rows = [row for row in rows if not row.get("closed")]
     rows = [row for row in sorted(rows, key=lambda row: row.get("number", 0))
             if row.get("title") and row.get("decision") and not outcome.is_formality(row["title"], row["decision"])]
     approved = [row for row in rows if outcome.classify(row["decision"]).kind == outcome.APPROVED]

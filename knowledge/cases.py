@@ -12,6 +12,7 @@ nearest numbers it does hold, never a guess.
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import Callable
 
 from rapidfuzz import fuzz, process
 
@@ -31,8 +32,11 @@ def normalise_case(value: str) -> str:
 class Cases:
     """The case numbers of one index: item docs per number, newest first."""
 
-    def __init__(self, items: list[dict], dates, times: dict[str, str] | None = None) -> None:
+    def __init__(self, items: list[dict], dates, times: dict[str, str] | None = None,
+                 item: Callable[[int], dict] | None = None) -> None:
         self.items = items
+        # The item with its whole decision (the rows in memory may hold only its beginning).
+        self.item = item or items.__getitem__
         self.dates = dates
         # Meeting times order the stages of one day (fagudvalg 15:30, Byrådet 19:00).
         self.times = times or {}
@@ -82,7 +86,7 @@ class Cases:
             return []
         stages = []
         for doc in reversed(self.docs(case)):
-            row = self.items[doc]
+            row = self.item(doc)
             stages.append({
                 "id": row["id"], "date": row["date"], "number": int(row["number"]),
                 "body": row.get("body", ""), "body_name": display_name(row.get("body", "") or ""),

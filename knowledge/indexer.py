@@ -167,8 +167,10 @@ def _previous(store_path: Path | None, db) -> tuple[dict[str, list[dict]], texts
     except IndexUnavailable:
         return empty, None
     meta = tables["meta"][0] if tables["meta"] else {}
-    if store_path is None or not meta.get("texts"):
-        return tables, None
+    if not meta.get("texts"):
+        return tables, None  # a store whose rows hold their texts
+    if store_path is None or meta.get("texts") != texts_module.VERSION:
+        return empty, None  # texts in a file of another layout: read every file again
     try:
         old_texts = texts_module.Texts(texts_module.texts_path(store_path, meta.get("generation", "")))
     except (OSError, ValueError):
@@ -366,7 +368,7 @@ def _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_tex
     search = postings_module.build(spool.full_rows(item_rows))
     sidecar = postings_module.sidecar_path(store_path, report.generation) if store_path is not None else None
     if writer is not None:
-        meta["texts"] = True
+        meta["texts"] = texts_module.VERSION
         spans = array("q")
         for row in item_rows:
             spans.extend(row.pop("_span"))

@@ -82,7 +82,7 @@ class Searcher:
         self.recency = (1.0 + RECENCY * 0.5 ** (age_years / RECENCY_HALF_LIFE)).astype(np.float32)
         self.calendar = Meetings(items, self.meetings)
         times = {meeting_id: row.get("time") or "" for meeting_id, row in self.calendar.rows.items()}
-        self.cases = Cases(items, self.dates, times)
+        self.cases = Cases(items, self.dates, times, self.item)
         self.by_case = self.cases.by_case
         self.by_meeting = self.calendar.items_of
         self.meeting_dates = sorted({(row["date"], row["meeting_id"]) for row in items})

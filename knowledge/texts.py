@@ -38,6 +38,10 @@ LONG = ("resume", "indstilling", "sagsfremstilling", "supplerende", "okonomi", "
         "bilag", "earlier", "attendance", "text")
 MAGIC = b"BBTEXTS1"
 TRAILER = struct.Struct("<QQ")  # items, where the table starts
+# What the meta row's "texts" says: 2 = blobs hold the decision too (1 did not).
+VERSION = 2
+# Characters of a decision a serving index keeps in memory.
+PREVIEW = 120
 # zlib level 1: within a few per cent of level 6 on minutes text, at several times the speed.
 LEVEL = 1
 
@@ -47,11 +51,21 @@ def texts_path(store_path: Path, generation: str) -> Path:
 
 
 def split(row: dict) -> tuple[dict, dict]:
-    """A full item row as (what stays in memory and in the store, the long sections)."""
+    """A full item row as (what the store keeps, what the texts file keeps). The decision is
+    in both: the store of record compares it between runs, and a serving index keeps only
+    its beginning in memory (`preview`) and reads the whole from the texts file."""
     slim = {key: value for key, value in row.items() if key not in LONG}
     long = {key: row[key] for key in LONG if row.get(key)}
     long.pop("text", None)  # the whole text repeats the sections; `model.whole_text` rebuilds it
+    if row.get("decision"):
+        long["decision"] = row["decision"]
     return slim, long
+
+
+def preview(decision: str) -> str:
+    """The beginning of a decision that a serving index keeps in memory: enough to tell
+    whether there is one; whoever shows it reads the whole through `Index.item`."""
+    return decision if len(decision) <= PREVIEW else decision[:PREVIEW]
 
 
 def encode(long: dict) -> bytes:

@@ -137,3 +137,27 @@ async def test_a_reindex_swap_while_questions_are_answered_keeps_each_index_on_i
     # The committee's unchanged file was not read again: its texts were carried over.
     committee = next(new.item(doc) for doc, row in enumerate(new.items) if row["body"].startswith("Kultur"))
     assert committee["okonomi"] == COMMITTEE[3] and "Fliserne er revnet" in committee["sagsfremstilling"]
+
+
+async def test_a_long_decision_is_whole_in_answers_timelines_and_digests_though_memory_holds_its_start(tmp_path):
+    decision = ("Indstillingen godkendt med den tilføjelse, at forvaltningen undersøger, om omklædningsrummet "
+                "kan indrettes med særskilte kabiner til skoleklasser, og at udvalget orienteres om resultatet "
+                "inden sommerferien. Arbejdet udbydes i fagentreprise.")
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / "kfu.txt").write_text(minutes(*COMMITTEE), encoding="utf-8")
+    (folder / "byraad.txt").write_text(minutes(*COUNCIL[:4], decision), encoding="utf-8")
+    store = tmp_path / "index.json"
+    build_index([folder], store, now=NOW)
+    index = Index.open(store)
+    council = next(doc for doc, row in enumerate(index.items) if row["body"] == "Byrådet")
+    assert "fagentreprise" not in index.items[council]["decision"]
+    assert index.item(council)["decision"] == decision
+
+    chat = Chat(Conversation(lambda: index, clock=lambda: NOW))
+    assert "Arbejdet udbydes i fagentreprise." in await chat.say("hvad blev besluttet om omklædningsrum i svømmehallen?")
+    assert "Byrådet, Punkt 1: Nyt omklædningsrum i sv" in await chat.say("sag 00.22.04G01-3-26")
+    [stages] = {tuple(stage["decision"] for stage in hit.stages) for hit in index.search("omklædningsrum svømmehallen")}
+    assert stages == ("Anbefales over for Byrådet.", decision)
+    entries = [entry for _, _, group in build_digest(index, None).groups for entry in group]
+    assert any(entry.decision.startswith("Indstillingen godkendt med den tilføjelse") for entry in entries)
