@@ -11,8 +11,11 @@ answer from until it has).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from datetime import datetime
+from typing import Callable
 
 from bot.settings import Settings
 from handlers.clock import Clock
@@ -25,27 +28,46 @@ log = logging.getLogger(__name__)
 LAST_SLOT = "sync_last_slot"
 
 
+# Told (ok, seconds, what failed) when a sync ends: the server counts syncs for /metrics
+# and /readyz.
+Finished = Callable[[bool, float, str], None]
+
+
 class PortalSync:
-    def __init__(self, settings: Settings, live: LiveIndex, limits: SyncLimits = SyncLimits()) -> None:
+    def __init__(self, settings: Settings, live: LiveIndex, limits: SyncLimits = SyncLimits(),
+                 finished: Finished | None = None) -> None:
         self.url = settings.portal_url
         self.folder = settings.sync_dir
         self.sources = settings.sources
         self.live = live
         self.limits = limits
+        self.finished = finished
         self.lock = asyncio.Lock()
 
     async def fetch(self) -> FetchReport:
         """Only fetch; the caller indexes (an admin's `genindekser`)."""
-        async with self.lock:
+        async with self.lock, self._timed():
             return await fetch_portal(self.url, self.folder, limits=self.limits)
 
     async def run(self) -> SyncReport:
         """Fetch, index what changed, and load the new index."""
-        async with self.lock:
+        async with self.lock, self._timed():
             report = await sync_portal(self.url, self.folder, self.live.path, sources=self.sources, limits=self.limits)
         if report.index is not None:
             await asyncio.to_thread(self.live.refresh)
         return report
+
+    @contextlib.asynccontextmanager
+    async def _timed(self):
+        started = time.monotonic()
+        try:
+            yield
+        except (SyncFailed, IndexingFailed) as error:
+            if self.finished is not None:
+                self.finished(False, time.monotonic() - started, error.code)
+            raise
+        if self.finished is not None:
+            self.finished(True, time.monotonic() - started, "")
 
     def last(self) -> dict | None:
         return last_sync(self.folder)

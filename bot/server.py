@@ -64,7 +64,7 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     schedule = settings.digest_schedule
     metrics = Metrics()
     digests = Digests(live.get, state, schedule, clock, deliver=metrics.counted_deliver(outbox.deliver))
-    portal = PortalSync(settings, live) if settings.portal_url else None
+    portal = PortalSync(settings, live, finished=metrics.sync_finished) if settings.portal_url else None
     reindexer = Reindexer(settings.sources, live, state, clock, reader=reader, finished=metrics.reindex_finished,
                           fetch=portal.fetch if portal else None, last_sync=portal.last if portal else None)
     conversation = conversation or Conversation(

@@ -15,6 +15,7 @@ from bot.portal_sync import PortalSync, SyncScheduler
 from bot.settings import Settings
 from handlers.conversation import Conversation
 from handlers.reindex import Reindexer
+from knowledge.errors import SyncFailed
 from knowledge.live import LiveIndex
 from knowledge.state import StateStore
 from knowledge.sync import SyncLimits
@@ -135,3 +136,26 @@ def test_sync_without_a_portal_says_how_to_give_one(tmp_path, monkeypatch, capsy
     monkeypatch.setenv("BESLUTNINGSBOT_DATA_DIR", str(tmp_path / "data"))
     assert main(["sync"]) == 2
     assert "BESLUTNINGSBOT_PORTAL_URL" in capsys.readouterr().err
+
+
+async def test_the_server_syncs_at_once_on_a_first_start_and_readyz_tells_how_the_last_sync_went(
+        portal, tmp_path, aiohttp_client):
+    from bot.server import REINDEXER, SYNC_SCHEDULER, create_app
+
+    settings = Settings(data_dir=tmp_path / "data", portal_url=portal.url, digest="off")
+    app = create_app(settings)
+    client = await aiohttp_client(app)
+    assert app[REINDEXER].fetch is not None
+    for _ in range(200):  # the scheduler's first sync runs in the background
+        body = await (await client.get("/readyz")).json()
+        if body.get("meetings") == 6:
+            break
+        await asyncio.sleep(0.05)
+    assert body["meetings"] == 6 and body["checks"]["sync"] == "ok"
+    assert len(portal.meeting_calls()) == 6
+    portal.status = 503
+    app[SYNC_SCHEDULER].sync.limits = LIMITS
+    with pytest.raises(SyncFailed):
+        await app[SYNC_SCHEDULER].sync.run()
+    body = await (await client.get("/readyz")).json()
+    assert body["checks"]["sync"] == "failed" and body["meetings"] == 6
