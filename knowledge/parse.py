@@ -23,7 +23,7 @@ from knowledge.errors import DocumentError
 from knowledge.header import read_header
 from knowledge.headings import (
     BODY_DECISION, BODY_WORD, CASE_LABEL, CLOSED_PREFIX, EARLIER_DECISION, ITEM_HEADING,
-    JOURNAL_LINE, NUMBERED_HEADING, PAGE_NUMBER, RECOMMENDS, TABLE_RULE, TOC_HEADING,
+    JOURNAL_LINE, NUMBERED_HEADING, PAGE_NUMBER, RECOMMENDS, TOC_HEADING,
     TOC_LEADER, clean_line, ends_decision, inline_section, number_key, section_kind,
 )
 from knowledge.model import Meeting, stable_id
@@ -169,13 +169,18 @@ def _title_after(text: list[str], index: int) -> bool:
     return bool(title) and len(title) <= 150 and title[:1].isupper() and not ROW_NUMBER.match(title)
 
 
+TOC_ENTRY = re.compile(r"^(?:\|\s*)?(?:punkt|pkt\.?|\d{1,4}(?:\.\d{1,2})*\.?\s)", re.IGNORECASE)
+
+
 def _toc_entries(lines: list[str]) -> int:
+    """How many items the table of contents lists: its lines with a leader ("....  3") or an
+    item number; a title that wrapped, or a page number on a line of its own, is no entry."""
     entries, inside = 0, False
     for line in lines:
         if TOC_HEADING.match(line):
             inside = True
             continue
-        if inside and line and not TABLE_RULE.match(line) and re.search(r"[A-Za-zÆØÅæøå]", line):
+        if inside and line and (TOC_LEADER.search(line) or TOC_ENTRY.match(line)):
             entries += 1
     return entries
 

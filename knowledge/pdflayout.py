@@ -32,23 +32,35 @@ def _size(size: float, tm, cm) -> float:
     return round(float(size) * (scale or 1.0), 1)
 
 
+# A font descriptor's weight says bold where the name does not (400 normal, 700 bold).
+BOLD_WEIGHT = 600
+
+
 def _is_bold(font) -> bool:
     if not font:
         return False
     try:
-        name = str(font.get("/BaseFont", ""))
-    except AttributeError:
+        if BOLD_FONT.search(str(font.get("/BaseFont", ""))):
+            return True
+        descriptor = font.get("/FontDescriptor")
+        descriptor = descriptor.get_object() if descriptor is not None else None
+        weight = descriptor.get("/FontWeight") if descriptor is not None else None
+        return weight is not None and float(weight) >= BOLD_WEIGHT
+    except (AttributeError, TypeError, ValueError):
         return False
-    return bool(BOLD_FONT.search(name))
 
 
 def page_lines(page) -> list[Line]:
     """The page's text lines, each with whether it is wholly bold and its largest type size."""
     pieces: list[tuple[str, bool, float]] = []
+    weights: dict[int, bool] = {}  # a page uses a few fonts for many pieces of text
 
     def visit(text, cm, tm, font, size) -> None:
         if text:
-            pieces.append((text, _is_bold(font), _size(size, tm, cm)))
+            key = id(font)
+            if key not in weights:
+                weights[key] = _is_bold(font)
+            pieces.append((text, weights[key], _size(size, tm, cm)))
 
     text = page.extract_text(visitor_text=visit) or ""
     if "".join(piece[0] for piece in pieces) != text:

@@ -210,6 +210,22 @@ def _section_name(line: str) -> bool:
     return re.sub(r"\s+", " ", clean_line(line).rstrip(":,. ").lower()) in SECTION_NAMES
 
 
+# "IT-" / "udgifter": a compound of an acronym or a number broken at its own hyphen. After an
+# ordinary word the hyphen stands for a shared ending ("social- og sundhedsområdet").
+COMPOUND_BREAK = re.compile(r"(?:^|[\s(/])[A-ZÆØÅ0-9]{1,6}-$")
+
+
+def _joined(previous: str, line: str) -> str:
+    """A wrapped line put back on the one before it."""
+    if previous.endswith("\u00ad"):
+        return previous[:-1] + line  # a soft hyphen marks a word the writer split
+    if line[:1].isdigit() and previous[-2:-1].isdigit() and previous.endswith("-"):
+        return previous + line  # "08-04-" + "2026": a date broken at a dash
+    if COMPOUND_BREAK.search(previous) and line[:1].islower():
+        return previous + line  # "IT-" + "udgifter"
+    return f"{previous} {line}"
+
+
 def reflow(lines: list[str]) -> list[str]:
     """The lines with each wrapped paragraph joined back into one line."""
     return reflow_pages(lines, [1] * len(lines), [False] * len(lines))[0]
@@ -225,12 +241,13 @@ def reflow_pages(lines: list[str], pages: list[int], strong: list[bool]) -> tupl
     physical = ""  # the last visual line, whose width says whether it wrapped
     for line, page, heading in zip(lines, pages, strong):
         if out and (heading or out_strong[-1]):
-            joins = heading and out_strong[-1] and len(physical) >= threshold and not _stands_alone(line)
+            # A heading goes on when its line was full or stopped where no heading ends.
+            wrapped = len(physical) >= threshold or physical.endswith("-") or _open_ended(physical)
+            joins = heading and out_strong[-1] and wrapped and not _stands_alone(line)
         else:
             joins = bool(out) and _continues(physical, line, threshold)
         if joins:
-            # A soft hyphen at the break marks a word the writer split; anything else was a space.
-            out[-1] = out[-1][:-1] + line if out[-1].endswith("\u00ad") else f"{out[-1]} {line}"
+            out[-1] = _joined(out[-1], line)
         else:
             out.append(line)
             out_pages.append(page)

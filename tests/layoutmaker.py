@@ -302,6 +302,22 @@ def make_all(out: Path = OUT) -> list[Path]:
     converted = pdf_from_docx(out / "acadre-byraadet-2016-09-21.docx", out / "acadre-byraadet-2016-09-21.pdf")
     if converted is not None:
         made.append(converted)
+        made += samples_through_word(out / "libreoffice")
+    return made
+
+
+def samples_through_word(out: Path) -> list[Path]:
+    """The five samples as Word documents printed to PDF by LibreOffice: another writer's
+    line breaks, fonts, bullets and running layout than fpdf2's."""
+    from knowledge.paths import SAMPLES_DIR
+    from tests.docmaker import write_docx as write_sample_docx
+
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    with tempfile.TemporaryDirectory() as folder:
+        for sample in sorted(SAMPLES_DIR.glob("*.txt")):
+            docx = write_sample_docx(sample.read_text(encoding="utf-8"), Path(folder) / f"{sample.stem}.docx")
+            made.append(pdf_from_docx(docx, out / f"{sample.stem}.pdf"))
     return made
 
 

@@ -311,3 +311,13 @@ def test_damaged_files_give_text_or_document_error_only(fmt: str, tmp_path: Path
 
 def test_supported_suffixes():
     assert SUPPORTED_SUFFIXES == frozenset({".pdf", ".docx", ".html", ".htm", ".txt", ".md"})
+
+
+@pytest.mark.parametrize("end, start, joined", [
+    ("til IT-", "udgifter i enhederne.", "til IT-udgifter i enhederne."),
+    ("på social-", "sundheds- og ældreområdet.", "på social- sundheds- og ældreområdet."),
+    ("Direktionen d. 08-04-", "2026", "Direktionen d. 08-04-2026"),
+])
+def test_reflow_mends_a_compound_or_date_broken_at_its_dash_and_keeps_shared_endings(end, start, joined):
+    long = "Direktionen drøftede sagen og lagde vægt på at arbejdet fortsætter med økonomien " + end
+    assert reflow([long, start]) == [long[: -len(end)] + joined]

@@ -124,7 +124,7 @@ def layouts_index(tmp_path_factory):
 
 def test_the_report_says_every_layout_file_was_read_by_its_structure(layouts_index):
     report, _ = layouts_index
-    assert {r.name: r.mode for r in report.files} == {path.name: "items" for path in LAYOUTS.iterdir()}
+    assert {r.name: r.mode for r in report.files} == {path.name: "items" for path in LAYOUTS.rglob("*.*")}
     summary = index_summary(report)
     assert "- edoc-oekonomiudvalget-2012-12-04.pdf: 8 punkter efter dagsordenens struktur" in summary
     assert "afskåret" not in summary
@@ -141,3 +141,21 @@ async def test_questions_about_other_systems_minutes_are_answered(layouts_index,
     reply = await Chat(Conversation(lambda: index)).say(question)
     assert decision in reply
     assert "BESLUTNINGSFORSLAG" not in reply
+
+
+def _bullets_as_dashes(text: str) -> str:
+    return " ".join(text.replace("•", "-").split())
+
+
+@pytest.mark.parametrize("sample", sorted(p.stem for p in (LAYOUTS / "libreoffice").glob("*.pdf")))
+def test_the_samples_printed_from_word_by_libreoffice_read_like_their_text(sample):
+    from knowledge.paths import SAMPLES_DIR
+    from knowledge.parse import parse_minutes
+
+    expected = parse_minutes((SAMPLES_DIR / f"{sample}.txt").read_text(encoding="utf-8"))
+    got = read(LAYOUTS / "libreoffice" / f"{sample}.pdf")
+    assert (got.body, got.date, got.notes) == (expected.body, expected.date, ())
+    assert [(i.number, i.title, i.case_number, i.closed, _bullets_as_dashes(i.decision)) for i in got.items] == [
+        (i.number, i.title, i.case_number, i.closed, _bullets_as_dashes(i.decision)) for i in expected.items
+    ]
+    assert all(item.page for item in got.items)
