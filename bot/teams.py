@@ -28,6 +28,7 @@ from botbuilder.schema import (
 )
 
 from bot.cards import CONTENT_TYPE, answer_card, submitted_question
+from bot import teams_search
 from bot.settings import Settings
 from bot.teams_adapter import BotAuthConfig, TeamsAdapter
 from bot.teams_guard import local_refusal
@@ -64,6 +65,10 @@ class BeslutningsBot(ActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         activity = turn_context.activity
+        if activity.name == teams_search.QUERY_INVOKE:
+            # The compose box's search: the answer is the invoke's body, nothing is posted.
+            body = await teams_search.query_response(self.conversation, activity.value)
+            return InvokeResponse(status=int(HTTPStatus.OK), body=body)
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         question = submitted_question(_action_data(activity.value))

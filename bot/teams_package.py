@@ -167,6 +167,9 @@ def check_manifest(manifest: dict[str, Any]) -> None:
             if not 0 < len(command.get("description", "")) <= COMMAND_DESCRIPTION_MAX:
                 raise PackageError(f"the description of {command['title']!r} must be 1 to "
                                    f"{COMMAND_DESCRIPTION_MAX} characters")
+    for extension in manifest.get("composeExtensions", ()):
+        if extension.get("botId") != manifest["id"]:
+            raise PackageError("the compose extension (search from the compose box) must use the bot, whose id is the app id")
     for domain in manifest.get("validDomains", ()):
         if not HOST.match(domain):
             raise PackageError(f"validDomains entry {domain!r} is not a host name")

@@ -293,6 +293,12 @@ DIGEST_MAYBE_AGAIN = (
 )
 DIGEST_SENT = "Ugeoversigten er sendt: {sent} sendt, {empty} uden nyt, {failed} mislykkedes, {gone} abonnementer stoppet."
 
+# The Teams message extension (search from the compose box)
+COMPOSE_TYPE_SUBJECT = "Skriv et emne, et journalnummer eller en mødedato for at finde en beslutning."
+COMPOSE_NOTHING = "Ingen åbne beslutninger om »{query}« i referaterne."
+COMPOSE_TOO_SLOW = "Søgningen tog for lang tid. Prøv igen om lidt."
+COMPOSE_UNAVAILABLE = "Referaterne kan ikke søges lige nu. Prøv igen senere."
+
 # Adaptive Card labels
 CARD_DATE = "Dato"
 CARD_BODY = "Organ"
