@@ -85,6 +85,7 @@ def aliases(raw: str) -> frozenset[str]:
 # --- finding the bodies a question names ------------------------------------------------------------
 
 _TOKEN = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"['’´`]s(?!\w)")
 # A token that may end a body's name, and the generic last part it ends with.
 _HEADS = ("udvalgets", "udvalget", "udvalgs", "udvalg", "rådets", "rådet", "råds", "råd",
           "bestyrelsens", "bestyrelsen", "bestyrelse", "direktionens", "direktionen", "direktion")
@@ -151,7 +152,15 @@ class BodyMatcher:
                 position += 1
                 continue
             first, last, names = match
-            found.append((tokens[first][0], tokens[last][1], frozenset(names)))
+            start, end = tokens[first][0], tokens[last][1]
+            # "teknik og miljøudvalget": a field written before without its hyphen.
+            if first >= 2 and tokens[first - 1][2] == "og" and all(
+                    _has_field(self.fields[name], _field(tokens[first - 2][2])) for name in names):
+                start = tokens[first - 2][0]
+            possessive = _POSSESSIVE.match(text, end)  # "ØU's"
+            if possessive:
+                end = possessive.end()
+            found.append((start, end, frozenset(names)))
             position = last + 1
         return found
 

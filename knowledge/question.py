@@ -241,6 +241,14 @@ def _topic(text: str) -> str:
     return text if _HAS_WORD.search(text) else ""
 
 
+_GENERIC_WORDS = frozenset("sag sagen sager sagerne sagsnummer sagsnummeret punkt punktet punkter emne emnet"
+                           " emner det den".split())
+
+
+def _only_generic(topic: str) -> bool:
+    return all(plain(token) in _GENERIC_WORDS for token in _TOKEN.findall(topic))
+
+
 def _only_meeting_words(topic: str) -> bool:
     return all(plain(token) in _MEETING_VOCABULARY for token in _TOKEN.findall(topic))
 
@@ -323,7 +331,8 @@ def _parse(raw: str, today: date | None, bodies) -> Question:
         and (kind in ("day", "week", "month") or latest or meeting_word or (bool(named) and not kind))
         and not (when and not topic and not kind)  # "hvornår var sidste møde" wants a date
     )
-    if meeting:
+    if meeting or _only_generic(topic):
+        # "hvad skete der med sagen?" names no subject: no item answers the word "sag".
         topic = ""
     return Question(raw=raw, topic=topic, case_numbers=tuple(cases), date_from=date_from,
                     date_to=date_to, exact_day=kind == "day", year_hint=year_hint, latest=latest,

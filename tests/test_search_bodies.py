@@ -143,3 +143,10 @@ def test_questions_over_the_greve_meetings_are_mostly_right(greve_index):
     checks = evaluate.run(greve_index, load_questions(DATA / "questions_greve.jsonl"))
     wrong = [(c.question["id"], c.question["q"], c.got[:2]) for c in checks if not c.ok]
     assert len(wrong) <= len(checks) * 0.1, wrong
+
+
+@pytest.mark.parametrize("question", ["sag", "hvad skete der med sagen?", "sagen"])
+def test_the_word_sag_alone_gets_no_confident_answer(greve_index, question):
+    # Regression: "sag" answered "Byggesagsbehandling §60" as if it were the subject.
+    result = greve_index.lookup(question)
+    assert result.kind == "empty" and result.hits == []
