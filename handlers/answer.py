@@ -184,7 +184,8 @@ def _answer(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
     include_closed = "lukket" in question.raw.lower()
     # The search offers one item per case (a case's stages at other bodies are one subject).
     related = see_also(result.see_also or result.hits, best, include_closed)
-    reply = item_reply(best, decision_limit, link, lead=lead, related=related)
+    reply = item_reply(best, decision_limit, link, lead=lead, related=related,
+                       name_body=getattr(result, "several_bodies", False))
     if not best.closed:
         # What a follow-up ("og hvad koster det?") will be about.
         reply.card["item_id"] = best.id
@@ -193,7 +194,7 @@ def _answer(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
 
 
 def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = None,
-               lead: list[str] | None = None, related: list[dict] | None = None) -> Reply:
+               lead: list[str] | None = None, related: list[dict] | None = None, name_body: bool = False) -> Reply:
     """One item as a reply that reads on its own: lead, title, who and when, the case,
     the decision, what it approved, earlier treatment, a link and related items."""
     out = Composer()
@@ -203,7 +204,9 @@ def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = Non
         out.blank()
     url = link(best) if link else None
     if best.closed:
-        heading = f"{danish(best.date)}: {item_title(best)}"
+        # Where the index holds several bodies, a closed item says whose it is.
+        when = f"{danish(best.date)}, {body_of(best)}" if name_body else danish(best.date)
+        heading = f"{when}: {item_title(best)}"
         out.line(heading, bold=True)
         out.line(texts.CLOSED_NOTE)
     else:

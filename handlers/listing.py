@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from handlers import texts
+from handlers import markup, texts
 from handlers.answer import body_of, item_title
-from handlers import markup
 from handlers.compose import Composer
+from handlers.fit import cut
 from handlers.messages import Reply
 from knowledge import outcome
 from knowledge.bodies import display_name
@@ -19,6 +19,9 @@ from knowledge.search import Hit, Result
 
 # A meeting line's decision: its first sentence, cut to this many characters.
 SHORT_DECISION = 90
+# A meeting of more items than this folds its formalities and closed items into a line each.
+FOLD_FROM = 12
+FOLDED_TITLE = 40
 LinkFor = Callable[[Hit], "str | None"]
 
 
@@ -65,13 +68,28 @@ def meeting_reply(result: Result, decision_limit: int = 3000, link: LinkFor | No
     out = Composer()
     out.line(heading, bold=True)
     entries = []
+    # A long agenda (a council meeting has forty items) folds its formalities and closed
+    # items into a line each, so what was decided stays in view.
+    fold = len(result.hits) > FOLD_FROM
+    formal = [hit for hit in result.hits if fold and not hit.closed
+              and outcome.is_formality(hit.title, hit.decision or "")]
+    closed = [hit for hit in result.hits if fold and hit.closed]
     for hit in result.hits:
         short = short_decision(hit, max(60, min(SHORT_DECISION, decision_limit // 4)))
         line = item_title(hit) + (f": {short}" if short else "")
+        if hit in formal or hit in closed:
+            continue
         entries.append({"number": hit.number, "title": item_title(hit), "decision": short, "closed": hit.closed,
                         "question": None if hit.closed else open_item_question(hit)})
         out.text.append(f"- {line}")
         out.markdown.append(f"- {_md(line)}")
+    for template, hits in ((texts.MEETING_FORMALITIES, formal), (texts.MEETING_CLOSED, closed)):
+        if hits:
+            line = template.format(items=", ".join(f"{hit.number} {cut(hit.title, FOLDED_TITLE)}".strip()
+                                                   for hit in hits))
+            entries.append({"number": None, "title": line, "decision": "", "closed": True, "question": None})
+            out.text.append(f"- {line}")
+            out.markdown.append(f"- {_md(line)}")
     out.blank()
     url = link(result.hits[0]) if link else None
     out.link(texts.SOURCE_LINK, url)

@@ -101,3 +101,28 @@ async def test_when_was_a_portal_case_approved_names_the_councils_meeting(greve_
     assert "Byrådet besluttede 31. januar 2022" in reply
     assert "Indstillingen:\n- at funktionsprogram og udbudsbetingelser godkendes," in reply
     assert len([line for line in reply.splitlines() if line.strip()]) <= 15
+
+
+async def test_a_council_meeting_folds_formalities_and_closed_items_into_a_line_each(greve_index):
+    from datetime import datetime, timezone
+
+    from handlers.conversation import Conversation
+    from tests.chat import Chat
+
+    clock = lambda: datetime(2022, 6, 21, 9, 0, tzinfo=timezone.utc)  # noqa: E731
+    reply = await Chat(Conversation(lambda: greve_index, clock=clock)).send("hvad besluttede byrådet i går?")
+    lines = reply.text.splitlines()
+    assert lines[0] == "Byrådets møde 20. juni 2022 (kl. 17:00, Byrådssalen):"
+    assert "- Desuden, uden ny beslutning: 1 Godkendelse af dagsorden, 4 Program for byrådsmødet, " \
+           "10 Borgmesteren orienterer, 41 Underskriftsark" in lines
+    assert any(line.startswith("- Lukkede punkter: 5 Orientering, 6 Orientering fra administrationen") for line in lines)
+    assert not any("Underskriftsark: " in line for line in lines)
+    assert len([entry for entry in reply.card["entries"] if entry["question"]]) == 41 - 4 - 4  # less formal, closed
+
+
+async def test_a_closed_item_names_its_body_where_the_index_holds_several(greve_index):
+    from handlers.conversation import Conversation
+    from tests.chat import Chat
+
+    reply = await Chat(Conversation(lambda: greve_index)).say("hvad besluttede økonomiudvalget om pendlerparkering?")
+    assert reply.startswith("28. februar 2022, Økonomiudvalget: Punkt 2: Lukket: Pendlerparkering på Waves")
