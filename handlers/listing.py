@@ -32,8 +32,9 @@ def short_decision(hit: Hit, limit: int = SHORT_DECISION) -> str:
     text = " ".join((hit.decision or "").split())
     if not text:
         return texts.NO_DECISION_SHORT
-    first = outcome.sentences(hit.decision or "")[0]
-    first = " ".join(first.split())
+    # The first sentence that says something: a numbering ("1.", "2.-4.") alone does not.
+    said = [sentence for sentence in outcome.sentences(hit.decision or "") if len(sentence.split()) > 1]
+    first = " ".join((said or [text])[0].split())
     more = len(first) < len(text)
     if len(first) > limit:
         first = first[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"

@@ -1,9 +1,11 @@
 """The README's chat examples are what the bot answers now: each conversation is replayed
-over the bundled samples and compared line by line."""
+over the minutes its section names (the bundled samples, or the Greve portal meetings on a
+given day) and compared line by line."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -12,30 +14,42 @@ from handlers.conversation import Conversation
 from tests.chat import Chat
 
 README = Path(__file__).parent.parent / "README.md"
+_SECTION = re.compile(r"<!-- chat examples(?P<attrs>[^>]*)-->(?P<body>.*?)<!-- /chat examples -->", re.S)
 
 
-def conversations() -> list[list[tuple[str, str]]]:
-    """Each ```text block between the chat-example markers: (question, answer) turns."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("<!-- chat examples")[1].split("<!-- /chat examples -->")[0]
+def conversations() -> list[tuple[str, str | None, list[tuple[str, str]]]]:
+    """(minutes, today, turns) for each ```text block of each chat-example section."""
     found = []
-    for block in re.findall(r"```text\n(.*?)\n```", section, flags=re.S):
-        turns: list[tuple[str, list[str]]] = []
-        for line in block.split("\n"):
-            if line.startswith("> "):
-                turns.append((line[2:], []))
-            else:
-                turns[-1][1].append(line)
-        found.append([(question, "\n".join(answer)) for question, answer in turns])
+    for section in _SECTION.finditer(README.read_text(encoding="utf-8")):
+        attrs = section["attrs"]
+        minutes = "greve" if "greve" in attrs else "samples"
+        today = re.search(r"today (\d{4}-\d{2}-\d{2})", attrs)
+        for block in re.findall(r"```text\n(.*?)\n```", section["body"], flags=re.S):
+            turns: list[tuple[str, list[str]]] = []
+            for line in block.split("\n"):
+                if line.startswith("> "):
+                    turns.append((line[2:], []))
+                else:
+                    turns[-1][1].append(line)
+            found.append((minutes, today[1] if today else None,
+                          [(question, "\n".join(answer)) for question, answer in turns]))
     return found
 
 
-def test_the_readme_has_chat_examples():
-    assert len(conversations()) >= 8
+def test_the_readme_has_chat_examples_over_the_samples_and_a_portal():
+    minutes = [entry[0] for entry in conversations()]
+    assert minutes.count("samples") >= 8 and minutes.count("greve") >= 6
 
 
-@pytest.mark.parametrize("turns", conversations(), ids=lambda turns: turns[0][0])
-async def test_each_readme_example_is_what_the_bot_answers(sample_index, turns):
-    chat = Chat(Conversation(lambda: sample_index))
+@pytest.mark.parametrize("minutes, today, turns", conversations(), ids=lambda value: value[0][0]
+                         if isinstance(value, list) else None)
+async def test_each_readme_example_is_what_the_bot_answers(request, minutes, today, turns):
+    index = request.getfixturevalue("greve_index" if minutes == "greve" else "sample_index")
+    clock = None
+    if today:
+        moment = datetime.fromisoformat(today).replace(hour=9, tzinfo=timezone.utc)
+        clock = lambda: moment  # noqa: E731
+    conversation = Conversation(lambda: index, clock=clock) if clock else Conversation(lambda: index)
+    chat = Chat(conversation)
     for question, expected in turns:
         assert await chat.say(question) == expected, question
