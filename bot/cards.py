@@ -25,7 +25,9 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BUTTONS = 4
 MAX_BUTTON_TITLE = 60
 # A list card's entries: enough for any meeting's agenda, few enough for a card's size.
-MAX_ENTRIES = 40
+MAX_ENTRIES = 60
+# Up to this many entries get a button each; a longer list gets one pick list and one button.
+MAX_ROW_BUTTONS = 12
 
 
 def answer_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
@@ -67,10 +69,15 @@ def answer_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
 
 
 def list_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
-    """One line per entry, each with a button that opens it (see `handlers.listing`)."""
+    """One line per entry, each with a button that opens it (see `handlers.listing`); a
+    long list (a council's forty items) as its lines and one pick list with one button, as
+    forty rows of buttons would not fit a Teams or Webex message."""
     body: list[dict[str, Any]] = [text_block(data["heading"], weight="Bolder", size="Medium")]
     button = _short(data.get("open_label") or texts.OPEN_ITEM_BUTTON)
-    for entry in data.get("entries", [])[:MAX_ENTRIES]:
+    entries = data.get("entries", [])[:MAX_ENTRIES]
+    if sum(1 for entry in entries if entry.get("question")) > MAX_ROW_BUTTONS:
+        return _long_list_card(data, body, entries, button, version)
+    for entry in entries:
         lines = [text_block(entry["title"], weight="Bolder", spacing="None")]
         if entry.get("decision"):
             lines.append(text_block(entry["decision"], isSubtle=True, spacing="None", size="Small"))
@@ -84,6 +91,20 @@ def list_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
     if data.get("url"):
         card["actions"] = [open_url(data["url"])]
     return card
+
+
+def _long_list_card(data: dict[str, Any], body: list[dict[str, Any]], entries: list[dict[str, Any]],
+                    button: str, version: str) -> dict[str, Any]:
+    lines = [entry["title"] + (f": {entry['decision']}" if entry.get("decision") else "") for entry in entries]
+    body.append(text_block("\n".join(lines), size="Small"))
+    choices = [{"title": _short(entry["title"]), "value": entry["question"]} for entry in entries if entry.get("question")]
+    body.append({"type": "Input.ChoiceSet", "id": "question", "style": "compact", "value": choices[0]["value"],
+                 "choices": choices})
+    # The chosen entry's question arrives as the submitted input "question", as a button's would.
+    actions: list[dict[str, Any]] = [{"type": "Action.Submit", "title": button}]
+    if data.get("url"):
+        actions.append(open_url(data["url"]))
+    return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": version, "body": body, "actions": actions}
 
 
 def text_block(text: str, **style: Any) -> dict[str, Any]:

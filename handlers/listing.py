@@ -76,7 +76,9 @@ def meeting_reply(result: Result, decision_limit: int = 3000, link: LinkFor | No
               and outcome.is_formality(hit.title, hit.decision or "")]
     closed = [hit for hit in result.hits if fold and hit.closed]
     for hit in result.hits:
-        short = short_decision(hit, max(60, min(SHORT_DECISION, decision_limit // 4)))
+        # Told to be shorter (a channel's limit), a long agenda lists titles only.
+        short = "" if fold and decision_limit < 800 else short_decision(
+            hit, max(60, min(SHORT_DECISION, decision_limit // 4)))
         line = item_title(hit) + (f": {short}" if short else "")
         if hit in formal or hit in closed:
             continue

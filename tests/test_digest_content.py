@@ -126,3 +126,28 @@ async def test_a_closed_item_names_its_body_where_the_index_holds_several(greve_
 
     reply = await Chat(Conversation(lambda: greve_index)).say("hvad besluttede økonomiudvalget om pendlerparkering?")
     assert reply.startswith("28. februar 2022, Økonomiudvalget: Punkt 2: Lukket: Pendlerparkering på Waves")
+
+
+async def test_a_council_meeting_card_fits_teams_and_webex_and_opens_the_chosen_item(greve_index):
+    # Regression: forty rows of buttons (24 KB of card) made both channels drop the card.
+    from datetime import datetime, timezone
+
+    from bot import teams, webex
+    from bot.cards import answer_card, submitted_question
+    from handlers.conversation import Conversation
+    from handlers.fit import fit_reply
+    from tests.chat import Chat
+
+    clock = lambda: datetime(2022, 6, 21, 9, 0, tzinfo=timezone.utc)  # noqa: E731
+    chat = Chat(Conversation(lambda: greve_index, clock=clock))
+    reply = await chat.send("hvad besluttede byrådet i går?")
+    for fits in (teams.fits, webex.fits):
+        assert fit_reply(reply, fits).card is reply.card
+    card = answer_card(reply.card, "1.3")
+    [pick] = [element for element in card["body"] if element["type"] == "Input.ChoiceSet"]
+    assert len(pick["choices"]) == 33
+    assert [action["title"] for action in card["actions"]] == ["Åbn"]
+    chosen = next(choice for choice in pick["choices"] if choice["title"].startswith("Punkt 27: Ladestandere"))
+    # Teams and Webex bring the chosen value back as the input "question".
+    opened = await chat.say(submitted_question({"question": chosen["value"]}))
+    assert opened.startswith("Byrådet besluttede 20. juni 2022, Punkt 27: Ladestandere i Greve Kommune")
