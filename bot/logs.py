@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Awaitable, Callable, TextIO
 
 from aiohttp import web
+from aiohttp.web_log import AccessLogger
 
 from bot.settings import Settings
 
@@ -115,6 +116,18 @@ async def request_context(request: web.Request,
         return response
     finally:
         REQUEST_ID.reset(token)
+
+
+class RequestIdAccessLogger(AccessLogger):
+    """aiohttp's access log line, with the request's id: aiohttp writes it after the handler
+    and the middleware have returned, so the id is read back from the answer's header."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        token = REQUEST_ID.set(response.headers.get(REQUEST_HEADER, NO_REQUEST))
+        try:
+            super().log(request, response, time)
+        finally:
+            REQUEST_ID.reset(token)
 
 
 def formatter(log_format: str) -> logging.Formatter:

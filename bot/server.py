@@ -19,6 +19,7 @@ from filelock import FileLock, Timeout
 from bot import health
 from bot.delivery import ChannelOutbox
 from bot.health import HEALTH, Health
+from bot.logs import RequestIdAccessLogger
 from bot.metrics import Metrics
 from bot.portal_sync import PortalSync, SyncScheduler
 from bot.scheduler import DigestScheduler
@@ -167,6 +168,7 @@ def run(settings: Settings) -> None:
     """Serve until stopped, holding the data folder (DataFolderInUse when another does)."""
     lock = hold_data_folder(settings.data_dir)
     try:
-        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+                    access_log_class=RequestIdAccessLogger)
     finally:
         lock.release()

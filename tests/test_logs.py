@@ -106,6 +106,23 @@ async def test_a_webex_answer_in_the_background_logs_with_the_webhook_request_id
     assert "test-token" not in stream.getvalue() and SECRET not in stream.getvalue()
 
 
+async def test_the_access_log_line_carries_the_request_id_of_its_request(captured, aiohttp_server, aiohttp_client,
+                                                                         sample_index, tmp_path):
+    # Regression: aiohttp writes the access line after the middleware has reset the id ("-").
+    settings = Settings(data_dir=tmp_path, digest="off", log_format="json")
+    stream = captured(settings)
+    app = create_app(settings, live=LiveIndex(None, sample_index))
+    server = await aiohttp_server(app, access_log_class=logs.RequestIdAccessLogger,
+                                  access_log=logging.getLogger("aiohttp.access"))
+    client = await aiohttp_client(server)
+
+    response = await client.get("/readyz", headers={"X-Request-Id": "probe-from-proxy-1"})
+
+    [line] = [r for r in records(stream) if r["logger"] == "aiohttp.access"]
+    assert response.status == 200 and "GET /readyz" in line["message"]
+    assert line["request_id"] == "probe-from-proxy-1"
+
+
 def test_a_request_id_that_could_forge_log_lines_is_replaced():
     assert logs.new_request_id("ok-id-from-proxy") == "ok-id-from-proxy"
     for offered in ('x"\n{"level": "INFO"}', "short", "a" * 65, None):
