@@ -122,7 +122,7 @@ def test_the_lock_pins_every_dependency_of_pyproject_with_hashes():
     pinned = {match.lower().replace("_", "-") for match in re.findall(r"^([A-Za-z0-9_.-]+)==", lock, re.MULTILINE)}
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     runtime = pyproject.split("dependencies = [", 1)[1].split("]", 1)[0]
-    wanted = {re.split(r"[<>=!~ ]", name, 1)[0].lower() for name in re.findall(r'"([^"]+)"', runtime)}
+    wanted = {re.split(r"[<>=!~ ]", name, maxsplit=1)[0].lower() for name in re.findall(r'"([^"]+)"', runtime)}
     assert wanted <= pinned, wanted - pinned
     entries = re.split(r"\n(?=[A-Za-z0-9])", lock.split("\n\n", 1)[-1].strip())
     assert all("--hash=sha256:" in entry for entry in entries if "==" in entry)
