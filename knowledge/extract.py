@@ -22,6 +22,7 @@ from docx import Document
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
+from knowledge.docxnumbers import HeadingNumbers
 from knowledge.errors import DocumentError
 from knowledge.ocr import ocr_pdf
 from knowledge.pdflayout import page_lines, strong_flags
@@ -154,7 +155,7 @@ def _blocks_to_text(blocks: list[tuple[str, str]]) -> str:
 def _docx(data: bytes, name: str) -> str:
     try:
         document = Document(io.BytesIO(data))
-        blocks = list(_docx_blocks(document, document.element.body))
+        blocks = list(_docx_blocks(document, document.element.body, HeadingNumbers(document)))
     except Exception as error:  # python-docx, zipfile and lxml each have their own errors
         raise DocumentError("unreadable", name) from error
     return _check_text(_blocks_to_text(blocks), name)
@@ -164,11 +165,11 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def _docx_blocks(document, container) -> Iterator[tuple[str, str]]:
+def _docx_blocks(document, container, numbers: HeadingNumbers) -> Iterator[tuple[str, str]]:
     """(kind, text) for the paragraphs and table rows under `container`, in body order."""
     for child in container.iterchildren():
         if child.tag == f"{_W}p":
-            yield _docx_paragraph(document, child)
+            yield _docx_paragraph(document, child, numbers)
         elif child.tag == f"{_W}tbl":
             for row in child.iterchildren(f"{_W}tr"):
                 cells = [
@@ -180,18 +181,22 @@ def _docx_blocks(document, container) -> Iterator[tuple[str, str]]:
         elif child.tag == f"{_W}sdt":
             # Content controls (Word's own table of contents among them) wrap ordinary paragraphs.
             for content in child.iterchildren(f"{_W}sdtContent"):
-                yield from _docx_blocks(document, content)
+                yield from _docx_blocks(document, content, numbers)
 
 
-def _docx_paragraph(document, element) -> tuple[str, str]:
+def _docx_paragraph(document, element, numbers: HeadingNumbers) -> tuple[str, str]:
     text = _docx_run_text(element)
     paragraph = Paragraph(element, document)
     style = (paragraph.style.name if paragraph.style is not None else "").lower()
     has_numbering = element.find(f"{_W}pPr/{_W}numPr") is not None
     if style.startswith(("heading", "overskrift", "title", "titel", "subtitle")):
         # The parser knows a section by its heading's exact line, so a heading is one line;
-        # the mark tells it the layout made this a heading.
-        return "heading", "# " + " ".join(text.split())
+        # the mark tells it the layout made this a heading. Word draws a numbered heading's
+        # number itself; it goes in front, as the reader sees it.
+        label = numbers.label(paragraph) if text.strip() else None
+        shown = " ".join(text.split())
+        return "heading", f"# {label}. {shown}" if label and "." not in label else (
+            f"# {label} {shown}" if label else f"# {shown}")
     if (has_numbering or style.startswith(("list", "opstilling"))) and text.strip():
         return "item", f"- {text.strip()}"
     if "\n" not in text.strip() and len(text) <= _BOLD_LIMIT and text.strip() and _docx_bold(paragraph):

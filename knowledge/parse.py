@@ -15,7 +15,6 @@ text only (`knowledge.textonly`), so that nothing in it goes unfound.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from knowledge.drafts import ItemDraft, Section, finish_item
@@ -23,17 +22,13 @@ from knowledge.errors import DocumentError
 from knowledge.header import read_header
 from knowledge.headings import (
     BODY_DECISION, BODY_WORD, CASE_LABEL, CLOSED_PREFIX, EARLIER_DECISION, ITEM_HEADING,
-    JOURNAL_LINE, NUMBERED_HEADING, PAGE_NUMBER, RECOMMENDS, TOC_HEADING,
-    TOC_LEADER, clean_line, ends_decision, inline_section, number_key, section_kind,
+    JOURNAL_LINE, NUMBERED_HEADING, RECOMMENDS, TOC_HEADING,
+    TOC_LEADER, ends_decision, inline_section, number_key, section_kind,
 )
+from knowledge.lines import META_LINE, ROW_HEADING, Lines, prepare_lines, unfold_rows
 from knowledge.model import Meeting, stable_id
 from knowledge.textonly import text_only_meeting
 
-META_LINE = re.compile(
-    r"^(?:(?:sagsbehandler|sagsansvarlig|ansvarlig|dok\.?\s*nr|dokumentnr|sags?\s*nr|sagsnummer|j\.?\s*nr)\.?\s*:.*"
-    r"|åben|åbent|lukket|fortrolig)$",
-    re.IGNORECASE,
-)
 CLOSED_PART = re.compile(
     r"^(?:(?P<open>åbne sager|åbne punkter|åben dagsorden|åbent møde)|lukkede sager|lukkede punkter"
     r"|lukket dagsorden|lukket del|lukket møde)$",
@@ -44,48 +39,15 @@ CLOSED_PART = re.compile(
 EVIDENCE_LINES = 6
 
 
-@dataclass
-class _Lines:
-    """The document's markup-free lines, with what the markup said about each."""
-
-    text: list[str]
-    strong: list[bool]  # a heading or a wholly bold line in the layout
-    page: list[int]
-    paged: bool  # whether the text had page breaks (PDF)
-    rows: set[int] = field(default_factory=set)  # item headings unfolded from a table row
-
-
 def _section_kind(line: str) -> str | None:
     return section_kind(line)
-
-
-def _prepare_lines(text: str) -> _Lines:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\ufeff", "").replace("\u00ad", "").replace("\u00a0", " ")
-    out = _Lines([], [], [], "\f" in text)
-    texts, strongs, pages = out.text, out.strong, out.page
-    for page, chunk in enumerate(text.split("\f"), start=1):
-        for raw in chunk.split("\n"):
-            stripped = raw.strip()
-            first = stripped[:1]
-            if first == "#" or first == "*" or "**" in stripped or "__" in stripped:
-                line = clean_line(stripped)
-                strong = bool(line) and (first == "#" or (
-                    stripped.startswith("**") and stripped.endswith("**") and len(stripped) > 4))
-            else:
-                line, strong = stripped, False
-            # Only a short line can be a page number ("Side 3 af 9", "7").
-            texts.append("" if len(line) <= 20 and PAGE_NUMBER.match(line) else line)
-            strongs.append(strong)
-            pages.append(page)
-    return out
 
 
 def _is_punkt(line: str) -> bool:
     return bool(ITEM_HEADING.match(line)) and not TOC_LEADER.search(line) and "|" not in line
 
 
-def _numbered(lines: _Lines, index: int) -> re.Match[str] | None:
+def _numbered(lines: Lines, index: int) -> re.Match[str] | None:
     line = lines.text[index]
     match = (ROW_HEADING if index in lines.rows else NUMBERED_HEADING).match(line)
     if not match or TOC_LEADER.search(line) or "|" in line:
@@ -100,7 +62,7 @@ def _numbered(lines: _Lines, index: int) -> re.Match[str] | None:
     return match if _evidence_follows(lines, index) else None
 
 
-def _evidence_follows(lines: _Lines, index: int) -> bool:
+def _evidence_follows(lines: Lines, index: int) -> bool:
     """Whether a case number or a section heading follows the numbered line at `index`."""
     seen = 0
     for line in lines.text[index + 1:]:
@@ -116,57 +78,13 @@ def _evidence_follows(lines: _Lines, index: int) -> bool:
     return False
 
 
-def _item_starts(lines: _Lines) -> tuple[str, _Lines, list[int]]:
+def _item_starts(lines: Lines) -> tuple[str, Lines, list[int]]:
     """The item scheme ("punkt" or "numbered"), the lines, and those that may start an item."""
     punkt = [index for index, line in enumerate(lines.text) if _is_punkt(line)]
     if punkt:
         return "punkt", lines, punkt
-    lines = _unfold_rows(lines)
+    lines = unfold_rows(lines)
     return "numbered", lines, [index for index in range(len(lines.text)) if _numbered(lines, index)]
-
-
-# In a table row the number has a cell of its own, so the title may start in lower case.
-ROW_HEADING = re.compile(r"^(?P<number>[1-9]\d{0,3}(?:\.[1-9]\d?){0,2})\.?\s+(?P<title>\S.{0,240})$")
-ROW_NUMBER = re.compile(r"^\d{1,4}(?:\.\d{1,2})*\.?$")
-
-
-def _unfold_rows(lines: _Lines) -> _Lines:
-    """Item headings laid out in two columns, as lines: a table row "| 3. | Budget |" →
-    "3. Budget", "| Sagsnr.: 12/345 | Sagsbehandler: NN | Lukket |" → a line per cell, and a
-    number alone on its line with the title on the next ("3." / "Budget") → "3. Budget".
-    eDoc, Acadre and Word-made minutes lay the heading and case data out as a table."""
-    out = _Lines([], [], [], lines.paged)
-    text = lines.text
-    skip = -1
-    for index, (line, strong, page) in enumerate(zip(text, lines.strong, lines.page)):
-        if index == skip:
-            continue
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")] if line.startswith("|") else []
-        filled = [cell for cell in cells if cell]
-        if len(filled) >= 2 and ROW_NUMBER.match(filled[0]):
-            out.rows.add(len(out.text))
-            unfolded = [f"{filled[0]} {' '.join(filled[1:])}"]
-        elif filled and (CASE_LABEL.match(filled[0]) or META_LINE.match(filled[0])):
-            unfolded = filled
-        elif ROW_NUMBER.match(line) and line.endswith(".") and _title_after(text, index):
-            skip = index + 1 if text[index + 1] else index + 2
-            strong = strong or lines.strong[skip]
-            out.rows.add(len(out.text))
-            unfolded = [f"{line} {text[skip]}"]
-        else:
-            unfolded = [line]
-        for part in unfolded:
-            out.text.append(part)
-            out.strong.append(strong)
-            out.page.append(page)
-    return out
-
-
-def _title_after(text: list[str], index: int) -> bool:
-    """Whether a title follows a bare item number, at most one blank line below it."""
-    following = [line for line in text[index + 1:index + 3]]
-    title = following[0] if following and following[0] else (following[1] if len(following) > 1 else "")
-    return bool(title) and len(title) <= 150 and title[:1].isupper() and not ROW_NUMBER.match(title)
 
 
 TOC_ENTRY = re.compile(r"^(?:\|\s*)?(?:punkt|pkt\.?|\d{1,4}(?:\.\d{1,2})*\.?\s)", re.IGNORECASE)
@@ -196,13 +114,13 @@ def _start_item(number: str, title: str, page: int | None) -> ItemDraft:
     )
 
 
-def _heading_at(lines: _Lines, index: int, scheme: str) -> re.Match[str] | None:
+def _heading_at(lines: Lines, index: int, scheme: str) -> re.Match[str] | None:
     if scheme == "punkt":
         return ITEM_HEADING.match(lines.text[index])
     return _numbered(lines, index)
 
 
-def _drafts(lines: _Lines, starts: list[int], scheme: str) -> list[ItemDraft]:
+def _drafts(lines: Lines, starts: list[int], scheme: str) -> list[ItemDraft]:
     drafts: list[ItemDraft] = []
     item: ItemDraft | None = None
     start_set = set(starts)
@@ -266,7 +184,7 @@ def _case_number(line: str) -> str | None:
     return labelled["number"].rstrip(".").upper() if labelled else None
 
 
-def _title_line(lines: _Lines, index: int, item: ItemDraft) -> bool:
+def _title_line(lines: Lines, index: int, item: ItemDraft) -> bool:
     """Whether line `index` belonged to the item's title block (and was used there)."""
     line = lines.text[index]
     if not line:
@@ -312,7 +230,7 @@ def _continues_title(lines: list[str], index: int) -> bool:
     return True
 
 
-def _add_line(item: ItemDraft, lines: _Lines, index: int) -> None:
+def _add_line(item: ItemDraft, lines: Lines, index: int) -> None:
     line = lines.text[index]
     current = item.current()
     if not line:
@@ -344,13 +262,13 @@ def _add_line(item: ItemDraft, lines: _Lines, index: int) -> None:
     current.lines.append(line)
 
 
-def _names_a_body(lines: _Lines, index: int) -> bool:
+def _names_a_body(lines: Lines, index: int) -> bool:
     """A heading that is only a body's name ("Økonomiudvalget") is not part of a decision."""
     line = lines.text[index]
     return lines.strong[index] and BODY_WORD.search(line.rstrip(" :")) is not None and len(line) <= 60
 
 
-def _prose_follows(lines: _Lines, index: int) -> bool:
+def _prose_follows(lines: Lines, index: int) -> bool:
     """Whether a section-named line in an attachment list is followed by that section's text."""
     for line in lines.text[index + 1:index + 6]:
         if not line:
@@ -361,7 +279,7 @@ def _prose_follows(lines: _Lines, index: int) -> bool:
     return False
 
 
-def _truncation(drafts: list[ItemDraft], lines: _Lines, first_item: int) -> str | None:
+def _truncation(drafts: list[ItemDraft], lines: Lines, first_item: int) -> str | None:
     """Why the minutes look cut off, or None: the table of contents lists more items than
     the document holds, or the last item stops in the middle of a sentence."""
     expected = _toc_entries(lines.text[:first_item])
@@ -384,7 +302,7 @@ def parse_minutes(text: str, source: str = "", checksum: str = "", fallback_date
     """
     if not text or not text.strip():
         raise DocumentError("empty", source)
-    lines = _prepare_lines(text)
+    lines = prepare_lines(text)
     scheme, lines, starts = _item_starts(lines)
     drafts = _drafts(lines, starts, scheme) if starts else []
     first_item = starts[0] if starts else len(lines.text)

@@ -23,6 +23,8 @@ import tempfile
 from pathlib import Path
 
 from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from fpdf import FPDF
 
@@ -158,6 +160,23 @@ FIRSTAGENDA: list[Block] = [
 ]
 
 
+# Hand-written Word minutes: the items are Word's numbered "Heading 1", so their numbers
+# are drawn by Word and are not in the paragraphs' text; sections are "Heading 2".
+WORD_NUMBERED: list[Block] = [
+    ("title", "Referat"), ("front", "Teknik- og Miljøudvalget den 3. marts 2025 kl. 15.00"),
+    ("front", "Mødested: Rådhuset, mødelokale 1"), ("front", "Afbud: Karin Lund"),
+    ("numbered", "Godkendelse af dagsorden"), ("section", "Beslutning"), ("text", "Godkendt."),
+    ("numbered", "Vejvedligeholdelse 2025"), ("text", "Sagsnr.: 25/00456"),
+    ("section", "Sagsfremstilling"),
+    ("text", "Vejvedligeholdelsen for 2025 omfatter asfaltering af 14 km kommuneveje og udskiftning "
+             "af 200 vejskilte."),
+    ("section", "Indstilling"), ("text", "Forvaltningen indstiller, at planen godkendes."),
+    ("section", "Beslutning"), ("text", "Planen godkendt. Cykelstien på Skolevej prioriteres."),
+    ("text", "Karin Lund deltog ikke i behandlingen af punktet."),
+    ("numbered", "Eventuelt"), ("section", "Beslutning"), ("text", "Intet."),
+]
+
+
 def _portal_page(body: str, day: str, when: str, place: str, points: list[tuple[str, str, list[tuple[str, str]]]]) -> str:
     """A meeting page as an agenda portal shows it (dagsordener.<kommune>.dk)."""
     parts = [
@@ -263,6 +282,8 @@ def write_docx(blocks: list[Block], path: Path) -> Path:
             document.add_paragraph().add_run(text).bold = True
         elif kind == "item":
             document.add_heading(text, level=1)
+        elif kind == "numbered":
+            _number(document.add_heading(text, level=1))
         elif kind == "section":
             document.add_heading(text, level=2)
         elif kind == "bullet":
@@ -273,6 +294,21 @@ def write_docx(blocks: list[Block], path: Path) -> Path:
             document.add_paragraph(text)
     document.save(str(path))
     return path
+
+
+def _number(paragraph) -> None:
+    """Give a heading Word's own numbering (the default template's decimal list)."""
+    properties = paragraph._p.get_or_add_pPr()
+    numbering = OxmlElement("w:numPr")
+    for name, value in (("w:ilvl", "0"), ("w:numId", NUMBERED_LIST)):
+        element = OxmlElement(name)
+        element.set(qn("w:val"), value)
+        numbering.append(element)
+    properties.append(numbering)
+
+
+# The python-docx template's "List Number" list: decimal, "1.", "2.", ...
+NUMBERED_LIST = "5"
 
 
 def pdf_from_docx(docx: Path, target: Path) -> Path | None:
@@ -294,6 +330,7 @@ def make_all(out: Path = OUT) -> list[Path]:
         write_pdf(EDOC, out / "edoc-oekonomiudvalget-2012-12-04.pdf", "Økonomiudvalget 04.12.2012"),
         write_docx(ACADRE, out / "acadre-byraadet-2016-09-21.docx"),
         write_pdf(FIRSTAGENDA, out / "firstagenda-byraadet-2025-08-27.pdf", "Byrådet 27-08-2025"),
+        write_docx(WORD_NUMBERED, out / "word-teknik-og-miljoe-2025-03-03.docx"),
     ]
     for name, page in (("portal-oekonomiudvalget-2025-03-12.html", PORTAL_KOMMUNE),
                        ("portal-teknik-og-miljoe-2025-04-02.html", PORTAL_SECOND)):
@@ -302,6 +339,8 @@ def make_all(out: Path = OUT) -> list[Path]:
     converted = pdf_from_docx(out / "acadre-byraadet-2016-09-21.docx", out / "acadre-byraadet-2016-09-21.pdf")
     if converted is not None:
         made.append(converted)
+        made.append(pdf_from_docx(out / "word-teknik-og-miljoe-2025-03-03.docx",
+                                  out / "word-teknik-og-miljoe-2025-03-03.pdf"))
         made += samples_through_word(out / "libreoffice")
     return made
 

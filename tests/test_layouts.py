@@ -159,3 +159,17 @@ def test_the_samples_printed_from_word_by_libreoffice_read_like_their_text(sampl
         (i.number, i.title, i.case_number, i.closed, _bullets_as_dashes(i.decision)) for i in expected.items
     ]
     assert all(item.page for item in got.items)
+
+
+@pytest.mark.parametrize("name", ["word-teknik-og-miljoe-2025-03-03.docx", "word-teknik-og-miljoe-2025-03-03.pdf"])
+def test_word_minutes_numbered_by_words_own_heading_numbering(name):
+    meeting = read(LAYOUTS / name)
+    assert (meeting.body, meeting.date, meeting.time, meeting.place) == (
+        "Teknik- og Miljøudvalget", "2025-03-03", "15:00", "Rådhuset, mødelokale 1")
+    assert [(i.number, i.title) for i in meeting.items] == [
+        (1, "Godkendelse af dagsorden"), (2, "Vejvedligeholdelse 2025"), (3, "Eventuelt"),
+    ]
+    roads = meeting.items[1]
+    assert roads.decision == "Planen godkendt. Cykelstien på Skolevej prioriteres."
+    assert roads.indstilling == "Forvaltningen indstiller, at planen godkendes."
+    assert roads.case_number == "25/00456"
