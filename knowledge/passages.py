@@ -37,11 +37,12 @@ _ASPECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (CASE, re.compile(r"\b(?:sagsnummer\w*|sagsnr|journalnummer\w*|hvilken\s+sag)\b", _I)),
     (COST, re.compile(r"\b(?:kost\w*|pris\w*|økonomi\w*|beløb\w*|udgift\w*|finansier\w*|betal\w*|hvor\s+mange\s+penge|kr)\b", _I)),
     (PEOPLE, re.compile(r"\b(?:hvem|deltog|deltage\w*|til\s+stede|fremmødt\w*|afbud|fraværende)\b", _I)),
-    (NEXT, re.compile(r"\b(?:sker\s+der|næste\s+skridt|videre|hvad\s+så|fremover|opfølgning|hvad\s+nu)\b", _I)),
+    (NEXT, re.compile(r"\b(?:sker\s+der|næste\s+skridt|videre|hvad\s+så|fremover|opfølgning|hvad\s+nu"
+                      r"|hvornår\s+skal|tidsplan\w*|deadline|frist\w*)\b", _I)),
     (PROPOSAL, re.compile(r"\b(?:indstilling\w*|indstillet|forslag\w*)\b", _I)),
     (WHY, re.compile(r"\b(?:hvorfor|baggrund\w*|formål\w*)\b", _I)),
     (WHEN, re.compile(r"\bhvornår\b", _I)),
-    (DECISION, re.compile(r"\b(?:besluttede|besluttet|beslutning\w*|konklusion\w*|hvad\s+blev)\b", _I)),
+    (DECISION, re.compile(r"\b(?:besluttede|besluttet|beslutning\w*|konklusion\w*|hvad\s+blev|status|landede)\b", _I)),
 )
 # Words that point back at what was just shown.
 _REFERS = re.compile(
@@ -55,7 +56,8 @@ _ASKING = frozenset(terms(
     "skridt videre fremover opfølgning nu blev godkendt godkendte godkendes vedtaget afvist anbefalet "
     "besluttede besluttet beslutning beslutningen konklusion indstilling indstillingen indstillet forslag "
     "forslaget baggrund baggrunden formål formålet sagsnummer sagsnummeret journalnummer sag sagen "
-    "punktet punkt projektet løsningen systemet planen mange egentlig præcis så mere afgør afgøre afgjorde skal har"
+    "punktet punkt projektet løsningen systemet planen mange egentlig præcis så mere afgør afgøre afgjorde skal har "
+    "status landede tidsplan tidsplanen deadline frist fristen med var er"
 ))
 
 
