@@ -25,7 +25,7 @@ from knowledge.bodies import display_name
 from knowledge.dates import danish
 from knowledge.results import make_hit
 from knowledge.search import Hit, Result
-from knowledge.text import terms
+from knowledge.text import fold, terms
 
 SEE_ALSO_COUNT = 4
 # A reply to a decision question should read on a phone without scrolling far: about this
@@ -224,7 +224,10 @@ def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = Non
         if proposal:
             out.blank()
             out.bullets(proposal, texts.PROPOSAL_HEADING)
-        history = history_lines(best, min(HISTORY_CHARS, decision_limit // 3))[-HISTORY_SHOWN:]
+        history = history_lines(best, min(HISTORY_CHARS, decision_limit // 3))
+        # A recommendation shown as what was approved is not repeated as earlier treatment.
+        shown = {line.split(":")[0] for line in proposal}
+        history = [line for line in history if line.split(":")[0] not in shown][-HISTORY_SHOWN:]
         room = _room(out, url)
         if history and room >= 2:
             out.blank()
@@ -246,8 +249,25 @@ def _room(out: Composer, url: str | None) -> int:
 
 
 def proposal_of(hit: Hit) -> list[str]:
-    """The Indstilling's points when the decision leans on them to say what was decided."""
-    return outcome.what_was_decided(hit.decision or "", hit.item.get("indstilling", ""))
+    """The Indstilling's points when the decision leans on them to say what was decided; when
+    it approved another body's recommendation ("Økonomiudvalgets indstilling"), that body's
+    decision at the stage before."""
+    decision = hit.decision or ""
+    body = outcome.proposing_body(decision)
+    if body:
+        wanted = fold(body)
+        earlier = [(stage.get("body_name") or display_name(stage.get("body", "")), stage.get("date"), stage.get("decision", ""))
+                   for stage in hit.stages if stage.get("date", "") <= hit.date and stage.get("id") != hit.id]
+        earlier += [(display_name(entry.get("body", "")), entry.get("date"), entry.get("text", ""))
+                    for entry in hit.item.get("earlier", ())]
+        found = [entry for entry in earlier if entry[0] and fold(entry[0]) == wanted and entry[2].strip()]
+        if found:
+            name, when, text = max(found, key=lambda entry: entry[1] or "")
+            said = cut(" ".join(text.split()), outcome.MAX_PART_CHARS * 2)
+            return [texts.PROPOSED_BY.format(body=name, date=danish(when) if when else "", text=said)]
+        # The administration's Indstilling is not that body's: show none rather than a wrong one.
+        return []
+    return outcome.what_was_decided(decision, hit.item.get("indstilling", ""))
 
 
 def card_data(best: Hit, related: list[dict], decision_limit: int = 3000, lead: list[str] | None = None,

@@ -20,6 +20,7 @@ SEE_ALSO = "Se også"
 SOME_BODY = "Mødet"
 WHEN_ANSWER = "Det blev behandlet på {body}s møde {date}."
 PROPOSAL_HEADING = "Indstillingen"
+PROPOSED_BY = "{body}, {date}: {text}"
 SOURCE_LINK = "Referatet"
 SOURCE_BUTTON = "Åbn referatet"
 

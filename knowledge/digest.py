@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge import outcome
+from knowledge.bodies import display_name
+from knowledge.text import fold
 from knowledge.index import Index
 
 DECISION_LINES = 4
@@ -62,6 +64,25 @@ def shorten_decision(text: str) -> str:
     return short + (" …" if cut else "")
 
 
+def _proposal(row: dict) -> tuple[str, ...]:
+    """What a short decision approved: the Indstilling's points, or the recommendation of the
+    body whose "indstilling" it approved ("Byrådet godkendte Økonomiudvalgets indstilling")."""
+    decision = row.get("decision", "")
+    body = outcome.proposing_body(decision)
+    if body is None:
+        return tuple(outcome.what_was_decided(decision, row.get("indstilling", ""))[:PROPOSAL_PARTS])
+    wanted = fold(body)
+    found = [entry for entry in row.get("earlier", ()) if fold(display_name(entry.get("body", ""))) == wanted
+             and entry.get("text", "").strip()]
+    if not found:
+        return ()
+    entry = max(found, key=lambda entry: entry.get("date") or "")
+    text = " ".join(entry["text"].split())
+    if len(text) > DECISION_CHARS:
+        text = text[:DECISION_CHARS].rsplit(" ", 1)[0] + " …"
+    return (f"{display_name(entry.get('body', ''))}: {text}",)
+
+
 def newest_indexing_time(index: Index) -> str:
     return max((row.get("indexed_at", "") for row in index.items), default="")
 
@@ -81,8 +102,7 @@ def build_digest(index: Index, since: str | None, topic: str | None = None) -> D
         row = index.item(doc)  # with its Indstilling, from the texts file
         decision = row["decision"]
         formality = outcome.is_formality(row.get("title", ""), decision)
-        proposal = () if formality else tuple(
-            outcome.what_was_decided(decision, row.get("indstilling", ""))[:PROPOSAL_PARTS])
+        proposal = () if formality else _proposal(row)
         groups.setdefault(row["meeting_id"], []).append(DigestEntry(
             date=row["date"], number=int(row["number"]), title=row.get("title", ""),
             decision=shorten_decision(decision), case_number=row.get("case_number"),

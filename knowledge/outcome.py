@@ -150,6 +150,18 @@ def what_was_decided(decision: str, indstilling: str) -> list[str]:
     return parts
 
 
+# "Byrådet godkendte Økonomiudvalgets indstilling": the proposal approved is another body's
+# (its recommendation at the stage before), not the administration's Indstilling.
+_BODY_PROPOSAL = re.compile(r"\b([A-ZÆØÅ][\w-]*(?:udvalg|råd|bestyrelse|direktion)\w*?)s\s+indstilling", re.UNICODE)
+
+
+def proposing_body(decision: str) -> str | None:
+    """The body whose recommendation a decision approved ("Økonomiudvalgets indstilling"
+    → "Økonomiudvalget"), or None when it approved the Indstilling itself."""
+    match = _BODY_PROPOSAL.search(decision or "")
+    return match.group(1) if match else None
+
+
 def _cut(text: str) -> str:
     text = " ".join(text.split())
     if len(text) <= MAX_PART_CHARS:

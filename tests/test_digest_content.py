@@ -99,7 +99,9 @@ async def test_when_was_a_portal_case_approved_names_the_councils_meeting(greve_
     reply = await chat.say("hvornår blev udbudsbetingelser for grundsalg nyt plejehjem godkendt?")
     assert reply.startswith("Det blev godkendt på Byrådets møde 31. januar 2022, punkt 16.")
     assert "Byrådet besluttede 31. januar 2022" in reply
-    assert "Indstillingen:\n- at funktionsprogram og udbudsbetingelser godkendes," in reply
+    # Byrådet approved Økonomiudvalget's recommendation, not the administration's Indstilling.
+    assert "Indstillingen:\n- Økonomiudvalget, 24. januar 2022: Økonomiudvalget anbefaler overfor Byrådet at " \
+           "administrationens indstillingspunkt 1 og 2 godkendes." in reply
     assert len([line for line in reply.splitlines() if line.strip()]) <= 15
 
 
