@@ -2,7 +2,7 @@
 
 The real server objects (create_app's digests, outbox and Teams adapter) send one digest
 each to N Teams subscriptions whose service URL is a Bot Connector stand-in on 127.0.0.1.
-Fifty of them share one group chat, so the per-conversation limit is exercised too. The
+Fifty of them are topics of one group chat, which gets one message for all of them. The
 figures: total time, and the highest number of messages in any one-second window, per
 conversation and overall, against Teams' limits of 7 and 30.
 """
@@ -106,7 +106,8 @@ async def _run(subscribers: int, folder: Path) -> None:
     per_conversation = max((_highest_in_a_second(times) for times in arrivals.values()), default=0)
     print(f"subscribers:        {subscribers} ({SHARED_CHAT} of them topic subscriptions in one group chat)")
     print(f"sent / no news / failed / gone: {result.sent} / {result.empty} / {result.failed} / {result.gone}")
-    print(f"messages received:  {len(every)} in {len(arrivals)} conversations")
+    print(f"messages received:  {len(every)} in {len(arrivals)} conversations, "
+          f"{len(arrivals.get('19:shared-group@thread.v2', []))} of them in the group chat with {SHARED_CHAT} topics")
     print(f"total time:         {seconds:.1f} s")
     print(f"highest rate:       {per_conversation}/s in one conversation (Teams' limit {TEAMS_PER_CONVERSATION}), "
           f"{_highest_in_a_second(every)}/s overall (Teams' limit {TEAMS_OVERALL})")

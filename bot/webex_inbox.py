@@ -16,20 +16,18 @@ been handled. So:
   restart, a kill) is handled when the server starts again.
 
 Lines are flushed, not fsynced: they survive the process being killed, not a power cut.
-The file is rewritten without the expired events once it holds more than twice as many
-lines as live events.
+The file is never rewritten; it is rotated every `REMEMBER` (see `WebexInbox`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 import orjson
-
-from knowledge.store import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +37,6 @@ log = logging.getLogger(__name__)
 # room to spare, and a question older than a day is better asked again than answered
 # late. Replays after that are refused by the message's own (signed) creation time.
 REMEMBER = timedelta(hours=24)
-# Below this many lines the file is never rewritten.
-COMPACT_AFTER = 5000
 
 
 class Entry(NamedTuple):
@@ -69,35 +65,54 @@ def _now() -> float:
 
 
 class WebexInbox:
-    """Accepted Webex events, remembered for `REMEMBER`; in memory only when `path` is None."""
+    """Accepted Webex events, remembered for `REMEMBER`; in memory only when `path` is None.
+
+    The file is never rewritten: every `REMEMBER` it becomes `<name>.1` (replacing the one
+    before, whose events are all older than `REMEMBER` by then) and a new one is started,
+    so the two files hold at most two days of events and a rotation is one rename.
+    """
 
     def __init__(self, path: Path | None, now: Callable[[], float] = _now) -> None:
         self.path = path
         self.now = now
         self.entries: dict[tuple[str, str], Entry] = {}
-        self._lines = 0
         self._out = None
+        self._since = now()  # when the current file was started
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._load(path)
-            self.compact()
+            self._load(self.previous)
+            self._since = self._load(path) or self._since
+            self._expire()
+            if not path.exists():
+                self._open()
 
-    def _load(self, path: Path) -> None:
+    @property
+    def previous(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(self.path.name + ".1")
+
+    def _load(self, path: Path) -> float | None:
+        """Read one file's events into memory; the time it was started, if it says."""
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            return
+            return None
+        since = None
         for line in raw.splitlines():
             try:
                 row = orjson.loads(line)
+                if "since" in row:
+                    since = float(row["since"])
+                    continue
                 key = (row["r"], row["id"])
-            except (orjson.JSONDecodeError, KeyError, TypeError):
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
                 continue  # a line cut by a kill: that event was never acknowledged
             if row.get("done"):
                 if key in self.entries:
                     self.entries[key] = self.entries[key]._replace(done=True)
             else:
                 self.entries[key] = Entry(row["r"], row["id"], row.get("p", ""), float(row.get("c", 0)), False)
+        return since
 
     # --- questions -----------------------------------------------------------------------
 
@@ -129,42 +144,35 @@ class WebexInbox:
         self._append({"r": resource, "id": event_id, "done": True})
 
     def _append(self, row: dict[str, Any]) -> None:
+        if self.now() - self._since > REMEMBER.total_seconds():
+            self._rotate()
         if self.path is None:
-            self._expire_if_large()
             return
         if self._out is None:
-            self._out = open(self.path, "ab")
+            self._open()
         # A small append to the page cache, on the event loop: a thread hop would cost more.
         self._out.write(orjson.dumps(row) + b"\n")
         self._out.flush()
-        self._lines += 1
-        if self._lines > max(COMPACT_AFTER, 2 * len(self.entries)):
-            self.compact()
 
-    def _expire_if_large(self) -> None:
-        if len(self.entries) > COMPACT_AFTER:
-            self._expire()
+    def _open(self) -> None:
+        assert self.path is not None
+        new = not self.path.exists()
+        self._out = open(self.path, "ab")
+        if new:
+            self._out.write(orjson.dumps({"since": self._since}) + b"\n")
+            self._out.flush()
+
+    def _rotate(self) -> None:
+        """Start a new file; the current one becomes the previous (the one before is dropped)."""
+        self.close()
+        self._since = self.now()
+        self._expire()
+        if self.path is not None and self.path.exists():
+            os.replace(self.path, self.previous)
 
     def _expire(self) -> None:
         horizon = self.now() - REMEMBER.total_seconds()
         self.entries = {key: e for key, e in self.entries.items() if e.created >= horizon}
-
-    def compact(self) -> None:
-        """Rewrite the file with the events still remembered."""
-        self._expire()
-        if self.path is None:
-            return
-        lines = []
-        for entry in self.entries.values():
-            lines.append(orjson.dumps({"r": entry.resource, "id": entry.id, "p": entry.person_id,
-                                       "c": entry.created}))
-            if entry.done:
-                lines.append(orjson.dumps({"r": entry.resource, "id": entry.id, "done": True}))
-        if self._out is not None:
-            self._out.close()
-            self._out = None
-        write_atomic(self.path, b"".join(line + b"\n" for line in lines))
-        self._lines = len(lines)
 
     def close(self) -> None:
         if self._out is not None:

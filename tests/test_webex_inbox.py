@@ -116,3 +116,27 @@ async def test_questions_accepted_before_a_restart_are_answered_after_it(bot):
     await bot.until(lambda: len(bot.webex.sent) == stalled)
     await settle(bot)
     assert sorted(sent["roomId"] for sent in bot.webex.sent) == [f"room-{number}" for number in range(stalled)]
+
+
+def test_the_inbox_remembers_a_day_across_restarts_and_keeps_two_days_on_disk_at_most(tmp_path):
+    from bot.webex_inbox import REMEMBER, WebexInbox
+
+    clock = [1_800_000_000.0]
+    path = tmp_path / "webex-inbox.jsonl"
+    inbox = WebexInbox(path, now=lambda: clock[0])
+    inbox.accept("messages", "early", "p", None)
+    inbox.finish("messages", "early")
+    inbox.accept("messages", "cut-off", "p", None)  # accepted, never finished: a kill
+    for hour in range(72):
+        clock[0] += 3600
+        inbox.accept("messages", f"m{hour}", "p", clock[0])
+        inbox.finish("messages", f"m{hour}")
+        again = WebexInbox(path, now=lambda: clock[0])
+        assert again.seen("messages", f"m{hour}")
+        assert again.seen("messages", "early") == (hour < 24)
+        again.close()
+    inbox.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["webex-inbox.jsonl", "webex-inbox.jsonl.1"]
+    restarted = WebexInbox(path, now=lambda: clock[0])
+    assert len(restarted.entries) <= 2 * REMEMBER.total_seconds() / 3600 + 1
+    assert restarted.unfinished() == []  # "cut-off" is older than a day: not answered any more
