@@ -133,7 +133,6 @@ class StateStore:
                 self._checked = (key, False)
         return self._checked[1]
 
-
     def damage(self) -> dict[str, Any] | None:
         """The damaged state files kept aside in the data folder, and what was recovered."""
         if self.path is None:
