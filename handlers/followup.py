@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers import texts
-from handlers.answer import LinkFor, body_of, first_lines, shorten, history_lines, item_reply, item_title, yes_no_lead
+from handlers.answer import LinkFor, body_of, first_lines, history_lines, item_reply, item_title, shorten
+from handlers.approval import yes_no_lead
 from handlers.compose import Composer
 from handlers.examples import empty_question_reply
 from handlers.listing import meeting_reply
