@@ -217,9 +217,11 @@ def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = Non
         decision = first_lines(shorten(best.decision or texts.NO_DECISION, decision_limit, best), DECISION_LINES, best)
         out.quote(decision)
         proposal = proposal_of(best)
-        if proposal:
+        room = _room(out, url)
+        if proposal and room >= 2:
             out.blank()
-            out.bullets(proposal, texts.PROPOSAL_HEADING)
+            fits = proposal if len(proposal) <= room - 1 else [*proposal[: max(1, room - 2)], "…"]
+            out.bullets(fits, texts.PROPOSAL_HEADING)
         history = history_lines(best, min(HISTORY_CHARS, decision_limit // 3))
         # A recommendation shown as what was approved is not repeated as earlier treatment.
         shown = {line.split(":")[0] for line in proposal}

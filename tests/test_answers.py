@@ -268,3 +268,18 @@ async def test_a_question_naming_a_case_number_or_a_date_is_not_a_follow_up(chat
     assert (await chat.say("hvad blev besluttet i sag 85.02.02P35-106-24?")).startswith("Sag 85.02.02P35-106-24")
     await chat.say("os2 rolle katalog")
     assert "Evaluering af visionsdag" in await chat.say("hvad blev besluttet 8. april 2026?")
+
+
+def test_every_answer_to_the_portal_questions_reads_in_15_lines_except_whole_meetings(greve_index):
+    # A meeting is listed one line per decision (a council meeting has thirty); every other
+    # reply keeps to a phone's screen, a long Indstilling included.
+    from handlers.answer import answer_reply
+    from tests.conftest import DATA, load_questions
+
+    for question in load_questions(DATA / "questions_greve.jsonl"):
+        result = greve_index.lookup(question["q"])
+        if result.kind == "meeting":
+            continue
+        reply = answer_reply(result)
+        lines = [line for line in reply.text.splitlines() if line.strip()]
+        assert len(lines) <= 15, (question["q"], reply.text)
