@@ -19,7 +19,7 @@ from typing import Awaitable, Callable
 from handlers import markup, texts
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
-from handlers.report import failure_reason, file_lines, sync_failed
+from handlers.report import failure_reason, file_lines, skipped_meetings, sync_failed
 from knowledge.errors import IndexingFailed, SyncFailed
 from knowledge.indexer import IndexReport, Reader, build_index, read_minutes
 from knowledge.live import LiveIndex
@@ -98,17 +98,21 @@ class Reindexer:
                 asyncio.run_coroutine_threadsafe(notify(line), loop)
 
         run = {"when": self.running["started"].isoformat(timespec="seconds"), "by": who}
+        skipped = []
         try:
             if self.fetch is not None:
                 # The portal first, so the reindex includes what it published since the
                 # last sync; when the portal fails, the index stays as it is.
-                await self.fetch()
+                fetched = await self.fetch()
+                skipped = list(getattr(fetched, "skipped", None) or [])
             report = await asyncio.to_thread(
                 build_index, self.sources, self.live.path, progress=progress, reader=self.reader
             )
             await asyncio.to_thread(self.live.refresh)
             # File names and warnings come from the minutes folder: shown as written.
             text = report_text(report, time.monotonic() - started)
+            if skipped:
+                text += "\n" + skipped_meetings(skipped)
             reply, run["result"] = Reply(text, markup.markdown(text)), texts.RESULT_OK
             run["files"], run["warnings"] = len(report.files), len(report.warnings)
             self.disk_full_since = None

@@ -95,6 +95,8 @@ def sync_summary(report) -> str:
     )]
     if fetch.missing:
         lines.append(texts.SYNC_MISSING.format(missing=fetch.missing))
+    if fetch.skipped:
+        lines.append(skipped_meetings(fetch.skipped))
     lines.append(index_summary(report.index) if report.index is not None else texts.SYNC_NOTHING_NEW)
     return "\n".join(lines)
 
@@ -110,7 +112,18 @@ def sync_status(run: dict | None) -> str:
         result = template.format(detail=run.get("detail", "")) if code in texts.SYNC_ERRORS else result
     else:
         result = texts.STATUS_SYNC_OK
-    return texts.STATUS_LAST_SYNC.format(
+    line = texts.STATUS_LAST_SYNC.format(
         portal=run.get("portal", ""), when=local_time(run["when"]) if run.get("when") else "-", result=result,
         fetched=run.get("fetched", 0), listed=run.get("listed", 0),
     )
+    skipped = run.get("skipped")
+    return f"{line}\n{skipped_meetings(skipped)}" if skipped and isinstance(skipped, list) else line
+
+
+def skipped_meetings(skipped: list) -> str:
+    """The meetings a sync left out, each as "body date (id)"."""
+    named = [" ".join(part for part in (str(meeting.get("body") or ""), str(meeting.get("date") or ""),
+                                          f"(id {meeting.get('id', '')})") if part)
+             for meeting in skipped[:10] if isinstance(meeting, dict)]
+    more = f" og {len(skipped) - 10} flere" if len(skipped) > 10 else ""
+    return texts.SYNC_SKIPPED.format(meetings="; ".join(named) + more)

@@ -178,6 +178,7 @@ INDEX_FAILED = "Indekseringen mislykkedes: {reason}"
 # Syncing from the municipality's agenda portal (`beslutningsbot sync`, the schedule, status).
 SYNC_SUMMARY = "Hentet fra {portal}: {fetched} nye eller ændrede møder af {listed} ({requests} kald, {seconds} s)."
 SYNC_MISSING = "{missing} møder på listen er ikke offentliggjort endnu; de hentes, når de er."
+SYNC_SKIPPED = "Sprunget over, fordi portalen ikke svarede med et læsbart møde (prøves igen næste gang): {meetings}."
 SYNC_NOTHING_NEW = "Intet nyt på dagsordensportalen; indekset er uændret."
 SYNC_FAILED = "Hentningen fra dagsordensportalen mislykkedes: {reason}. Indekset er uændret."
 SYNC_ERRORS = {

@@ -12,7 +12,8 @@ Incremental: a meeting is fetched again only when its entry in the listing chang
 (`ReleasedDate`, which the portal sets each time it publishes the meeting, and its date,
 time, place and committee) or its file is gone. Polite and safe: a few requests at a time
 at a bounded rate, retries with growing waits on 429 and 5xx, a timeout and a size limit
-per response. Any failure raises `SyncFailed`; files are written whole (a temporary name,
+per response. A meeting whose answer is no meeting is skipped and named (`skipped`), asked
+again next run; any other failure raises `SyncFailed`; files are written whole (a temporary name,
 then `os.replace`) and the index is not touched, so a failed run costs nothing but time.
 """
 
@@ -75,6 +76,9 @@ class FetchReport:
     requests: int = 0
     seconds: float = 0.0
     first: bool = False
+    # Meetings whose answer was no meeting (broken JSON, an error page): left out of this
+    # run, named here and in the manifest, asked again next run. {"id", "body", "date"}.
+    skipped: list[dict] = field(default_factory=list)
     # Meetings read while the next ones were still on their way, by file: the index run
     # after the fetch takes them as they are instead of reading the files again.
     prepared: dict[str, tuple[str, Meeting]] = field(default_factory=dict, repr=False)
@@ -274,7 +278,8 @@ async def fetch_portal(url: str, minutes_dir: Path, *, limits: SyncLimits = Sync
                        now: datetime | None = None) -> FetchReport:
     """Save every new or changed meeting of the portal at `url` under `minutes_dir`.
 
-    Raises SyncFailed (codes: bad_url, unreachable, timeout, http, malformed, too_large).
+    Raises SyncFailed (codes: bad_url, unreachable, timeout, http, malformed, too_large);
+    a single meeting whose answer is no meeting is skipped and named in `report.skipped`.
     Meetings saved before a failure stay saved and known, so the next run goes on from there.
     """
     base = normalise_url(url)
@@ -321,6 +326,7 @@ async def _fetch(base: str, folder: Path, limits: SyncLimits, progress: SyncProg
             "when": when, "result": "ok" if error is None else f"failed: {error.code}",
             "detail": "" if error is None else error.detail,
             "listed": report.listed, "fetched": report.fetched, "seconds": report.seconds,
+            "skipped": report.skipped,
         }
         if report.fetched:
             manifest["index_pending"] = True
@@ -345,9 +351,15 @@ async def _fetch_all(client: _Client, folder: Path, wanted: list[Listed], known:
                 report.missing += 1
                 return
             raise
-        data = _decode(raw, path)
+        try:
+            data = _decode(raw, path)
+        except SyncFailed:
+            data = None
         if not is_portal_meeting(data) or str(data.get("Id") or entry.id) != entry.id:
-            raise SyncFailed("malformed", path)
+            # One meeting answered wrongly: the others go on; it stays unknown (any file it
+            # had stays), so the next run asks for it again.
+            report.skipped.append({"id": entry.id, "body": entry.body, "date": entry.stamp[:10]})
+            return
         if not data["Dagsordenpunkter"]:
             # A meeting planned with no agenda yet: nothing to save until it is published,
             # which changes its ReleasedDate.

@@ -87,6 +87,20 @@ async def test_status_shows_the_last_sync_and_its_result(portal, tmp_path):
     assert "portalen svarede med en fejl (503 /api/agenda/udvalgsliste)" in await bot.admin.say("status")
 
 
+async def test_a_reindex_and_status_name_the_meeting_the_portal_answered_wrongly_and_keep_the_rest(portal, tmp_path):
+    bot = Bot(tmp_path, portal.url)
+    portal.broken[GREVE[1]["Id"]] = b"<html>Der opstod en fejl</html>"
+    await bot.admin.say("genindekser")
+    await bot.reindexer.wait()
+    said = bot.outbox.texts()[-1]
+    assert "I indekset: 5 møder" in said
+    assert "Sprunget over, fordi portalen ikke svarede med et læsbart møde" in said
+    assert f"(id {GREVE[1]['Id']})" in said
+    status = await bot.admin.say("status")
+    assert ": ok (5 nye eller ændrede af 6 møder)." in status
+    assert f"(id {GREVE[1]['Id']})" in status
+
+
 async def test_serve_syncs_at_once_on_a_first_start_and_then_each_morning(portal, tmp_path):
     bot = Bot(tmp_path, portal.url)
     scheduler = SyncScheduler(bot.sync, bot.settings.sync_schedule, bot.state, lambda: bot.clock[0])

@@ -131,12 +131,27 @@ async def test_a_malformed_listing_fails_the_sync_with_nothing_indexed(portal, f
     assert list(portal_folder(folders[0], portal.url).glob("[!.]*.json")) == []
 
 
-async def test_a_meeting_answer_that_is_no_meeting_fails_the_sync(portal, folders):
-    portal.broken[GREVE[2]["Id"]] = b'{"Fejl": "ingen adgang"}'
-    with pytest.raises(SyncFailed) as failure:
-        await sync(portal, folders)
-    assert (failure.value.code, failure.value.detail) == ("malformed", f"/api/agenda/dagsorden/{GREVE[2]['Id']}")
-    assert not folders[1].exists()
+async def test_one_broken_meeting_answer_is_skipped_and_named_and_no_longer_blocks_every_sync(portal, folders):
+    # A meeting the portal keeps answering wrongly used to fail the whole sync, run after run.
+    broken = GREVE[2]["Id"]
+    portal.broken[broken] = b'{"Fejl": "ingen adgang"}'
+    report = await sync(portal, folders)
+    assert (report.fetch.fetched, report.index.meetings) == (7, 7)
+    assert [meeting["id"] for meeting in report.fetch.skipped] == [broken]
+    assert last_sync(folders[0])["skipped"] == report.fetch.skipped
+    assert last_sync(folders[0])["result"] == "ok"
+
+    # Still broken: asked again, still skipped, the rest untouched.
+    portal.calls.clear()
+    again = await sync(portal, folders)
+    assert portal.meeting_calls() == [f"/api/agenda/dagsorden/{broken}"]
+    assert (again.fetch.fetched, again.index) == (0, None)
+    assert len(again.fetch.skipped) == 1
+
+    # Mended: fetched and indexed.
+    del portal.broken[broken]
+    mended = await sync(portal, folders)
+    assert (mended.fetch.fetched, mended.fetch.skipped, mended.index.meetings) == (1, [], 8)
 
 
 async def test_an_answer_that_never_ends_times_out_and_leaves_no_half_file(portal, folders):
