@@ -14,6 +14,7 @@ emptied the rest.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from handlers import markup, texts
@@ -47,6 +48,8 @@ LinkFor = Callable[[Hit], "str | None"]
 
 def item_title(hit: Hit) -> str:
     title = cut(hit.title, TITLE_LIMIT)
+    if re.search(r"\w{4,}\.$", title):
+        title = title[:-1]  # "Godkendelse af dagsorden." reads "...: decision" without ".:"
     if hit.closed:
         title = texts.CLOSED_TITLE.format(title=title) if title else texts.CLOSED_EMPTY_TITLE
     return texts.ITEM_LINE.format(number=hit.label or hit.number, title=title)
@@ -109,11 +112,18 @@ def see_also(hits: list[Hit], best: Hit, include_closed: bool = False) -> list[d
     for hit in chosen:
         title = _distinct_title(hit, shared)
         when = danish(hit.date)
-        if several_bodies:
+        if several_bodies and not _names_body(hit.title, hit):
             when = f"{when}, {body_of(hit)}"
         entries.append({"title": title, "when": when, "label": f"{title}, {when}",
                         "question": see_also_question(hit)})
     return entries
+
+
+def _names_body(title: str, hit: Hit) -> bool:
+    """Whether the title already names the item's body ("Budgetopfølgning 1 2022,
+    Kultur- og Fritidsudvalget")."""
+    folded = title.casefold()
+    return any(name and name.casefold() in folded for name in (hit.body, body_of(hit)))
 
 
 def see_also_label(hit: Hit) -> str:

@@ -82,3 +82,15 @@ async def test_a_period_without_meetings_says_so_and_names_the_nearest(chat):
     reply = await chat.say("hvad besluttede byrådet om budget i dag?")
     assert reply.startswith("Der var ingen møder i dag.")
     assert "Byrådet, 4. april 2022" in reply
+
+
+async def test_a_listed_title_ending_in_a_full_stop_is_not_followed_by_a_colon(chat):
+    reply = await chat.say("referat fra byrådet 31. januar 2022")
+    assert "- Punkt 1: Godkendelse af dagsorden: Dagsordenen blev godkendt." in reply
+    assert ".:" not in reply
+
+
+async def test_see_also_names_the_body_once_when_the_title_already_names_it(chat):
+    reply = await chat.say("blev budgetopfølgning 1 godkendt?")
+    assert "- Budgetopfølgning 1 2022, Kultur- og Fritidsudvalget, 1. juni 2022\n" in reply
+    assert "Kultur- og Fritidsudvalget, 1. juni 2022, Kultur- og Fritidsudvalget" not in reply
