@@ -163,6 +163,8 @@ def _render(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
         reply = choices.cases_reply(result)
     elif result.reason == "unknown_case":
         reply = choices.unknown_case_reply(result)
+    elif result.reason == "unknown_body":
+        reply = choices.unknown_body_reply(result)
     elif result.reason == "body_has_nothing":
         reply = choices.body_has_nothing_reply(result, _period(result))
     elif result.reason == "no_meetings_in_period":

@@ -95,6 +95,16 @@ def body_has_nothing_reply(result: Result, period: str) -> Reply:
                  note=texts.ELSEWHERE)
 
 
+def unknown_body_reply(result: Result) -> Reply:
+    """The body asked about holds no meetings in the minutes: say whose meetings they hold,
+    and what others decided on the subject, if anything."""
+    heading = texts.BODY_NOT_HELD.format(bodies=f" {texts.AND} ".join(result.unheld),
+                                         held=", ".join(result.held))
+    return _list(heading, [_elsewhere_line(hit) for hit in result.elsewhere],
+                 [listing.open_item_question(hit) for hit in result.elsewhere], texts.OPEN_ITEM_BUTTON,
+                 note=texts.ELSEWHERE if result.elsewhere else "")
+
+
 def no_meetings_reply(result: Result, period: str) -> Reply:
     """A period without a meeting (of the body asked about): say so, name the nearest."""
     heading = texts.NO_MEETINGS_IN_PERIOD.format(period=result.question.relative or period)

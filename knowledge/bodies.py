@@ -89,6 +89,11 @@ _POSSESSIVE = re.compile(r"['’´`]s(?!\w)")
 # A token that may end a body's name, and the generic last part it ends with.
 _HEADS = ("udvalgets", "udvalget", "udvalgs", "udvalg", "rådets", "rådet", "råds", "råd",
           "bestyrelsens", "bestyrelsen", "bestyrelse", "direktionens", "direktionen", "direktion")
+# The definite ends of a body's name (genitive first) and the stem each leaves.
+_UNHELD_HEADS = tuple((fold(head), fold(stem)) for head, stem in (
+    ("udvalgets", "udvalg"), ("udvalget", "udvalg"), ("rådets", "råd"), ("rådet", "råd"),
+    ("bestyrelsens", "bestyrelse"), ("bestyrelsen", "bestyrelse"),
+    ("direktionens", "direktion"), ("direktionen", "direktion")))
 _FOLDED_HEADS = tuple(sorted({fold(head) for head in _HEADS}, key=len, reverse=True))
 # Typos are tolerated in names at least this long, at this rapidfuzz similarity.
 FUZZY_MIN_LENGTH = 7
@@ -163,6 +168,26 @@ class BodyMatcher:
             found.append((start, end, frozenset(names)))
             position = last + 1
         return found
+
+    def unheld(self, text: str) -> list[tuple[str, str]]:
+        """Bodies `text` names that this index holds no meetings of ("direktionen" over a
+        town's committees): (the name as a reader expects it, its folded stem). Only a
+        definite name counts; "udvalget" alone names no body in particular."""
+        if not self.names:
+            return []
+        taken = [(start, end) for start, end, _ in self.mentions(text)]
+        found: dict[str, tuple[str, str]] = {}
+        for match in _TOKEN.finditer(text):
+            if any(start <= match.start() < end for start, end in taken):
+                continue
+            word = fold(match.group(0))
+            for head, stem_end in _UNHELD_HEADS:
+                if word.endswith(head) and (len(word) > len(head) + 2 or head.startswith("direktion")):
+                    stem = word[: len(word) - len(head)] + stem_end
+                    shown = match.group(0)[: len(match.group(0)) - (1 if head.endswith("s") else 0)]
+                    found.setdefault(stem, (shown[:1].upper() + shown[1:].lower(), stem))
+                    break
+        return list(found.values())
 
     def _match_at(self, text: str, tokens, position: int):
         # The longest phrase of known names starting here: "byråd 2022 2025", "økonomiudvalget".

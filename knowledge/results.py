@@ -76,6 +76,10 @@ class Result:
     # first hit's `stages`), no closed items unless asked for.
     see_also: list[Hit] = field(default_factory=list)
     several_bodies: bool = False  # the index holds more than one body: name it everywhere
+    # reason "unknown_body": the bodies asked about that the minutes hold no meetings of,
+    # and the bodies they do hold (as people say them); `elsewhere` what others decided.
+    unheld: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
 
 
 def make_hit(item: dict, score: float) -> Hit:

@@ -115,6 +115,14 @@ class Searcher:
     def search(self, text: str, limit: int = 5, today: date | None = None) -> Result:
         question = parse_question(text, today=today, bodies=self.bodies)
         result = self._dispatch(question, limit)
+        unheld = [] if question.bodies or question.case_numbers else self.bodies.unheld(text)
+        if unheld and not (result.kind == "answer" and self._speaks_of(result.hits[0], unheld)):
+            # "hvad besluttede direktionen om …" over a town's committees: say whose
+            # meetings the minutes hold, and offer what others decided.
+            elsewhere = result.hits[:3] if result.kind == "answer" else []
+            result = Result("none", question, suggestions=elsewhere, reason="unknown_body", elsewhere=elsewhere,
+                            unheld=[shown for shown, _ in unheld],
+                            held=sorted({display_name(name) for name in self.body_names if name}))
         result.bodies = [display_name(name) for name in question.bodies]
         result.bodies = list(dict.fromkeys(result.bodies))
         result.several_bodies = self.several_bodies
@@ -388,6 +396,13 @@ class Searcher:
         said = " ".join(row.get(name, "") for name in ("title", "resume", "indstilling", "decision"))
         text = " " + " ".join(fold(word) for word in words(said)) + " "
         return any(f" {name} " in text for body in bodies for name in aliases(body) if len(name) > 3)
+
+    def _speaks_of(self, hit: Hit, unheld: list[tuple[str, str]]) -> bool:
+        """Whether an item is about a body the minutes hold no meetings of
+        ("Handicaprådets årsberetning" for "hvad besluttede handicaprådet …")."""
+        item = hit.item or {}
+        said = fold(" ".join(str(item.get(name) or "") for name in ("title", "resume", "indstilling", "decision")))
+        return any(stem in said for _, stem in unheld)
 
     def _named(self, doc: int, asked: set[str]) -> bool:
         """Whether the question names this closed item: most of its title's words asked."""

@@ -94,3 +94,24 @@ async def test_see_also_names_the_body_once_when_the_title_already_names_it(chat
     reply = await chat.say("blev budgetopfølgning 1 godkendt?")
     assert "- Budgetopfølgning 1 2022, Kultur- og Fritidsudvalget, 1. juni 2022\n" in reply
     assert "Kultur- og Fritidsudvalget, 1. juni 2022, Kultur- og Fritidsudvalget" not in reply
+
+
+async def test_a_body_the_minutes_hold_no_meetings_of_is_named_with_the_bodies_they_do_hold(chat):
+    # Greve's minutes hold no Direktion: "Jeg fandt intet … »Hændelseslog«" hid why.
+    reply = await chat.say("hvad besluttede direktionen om Hændelseslog?")
+    assert reply.startswith("Referaterne har ingen møder i Direktionen.")
+    assert "De har møder i " in reply and "Byrådet, " in reply and "Økonomiudvalget." in reply
+    assert "»Hændelseslog«" not in reply
+
+
+async def test_a_body_the_minutes_do_not_hold_still_gets_what_other_bodies_decided(chat):
+    reply = await chat.say("hvad besluttede direktionen om budgetopfølgning 1?")
+    assert reply.startswith("Referaterne har ingen møder i Direktionen.")
+    assert "Andre har behandlet det:" in reply
+    assert "Budgetopfølgning 1 2022" in reply
+
+
+async def test_a_body_named_as_the_subject_of_an_item_still_answers_with_that_item(chat):
+    reply = await chat.say("hvad besluttede handicaprådet om handicappolitik")
+    assert "Referaterne har ingen møder i" not in reply
+    assert "Handicaprådets årsberetning 2022" in reply
