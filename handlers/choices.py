@@ -18,6 +18,7 @@ from knowledge.search import Hit, Result
 
 MAX_CHOICES = 12
 TITLE_LIMIT = 120
+ELSEWHERE_SHOWN = 3
 
 
 def _list(heading: str, lines: list[str], questions: list[str | None], button: str,
@@ -100,9 +101,10 @@ def unknown_body_reply(result: Result) -> Reply:
     and what others decided on the subject, if anything."""
     heading = texts.BODY_NOT_HELD.format(bodies=f" {texts.AND} ".join(result.unheld),
                                          held=", ".join(result.held))
-    return _list(heading, [_elsewhere_line(hit) for hit in result.elsewhere],
-                 [listing.open_item_question(hit) for hit in result.elsewhere], texts.OPEN_ITEM_BUTTON,
-                 note=texts.ELSEWHERE if result.elsewhere else "")
+    elsewhere = result.elsewhere[:ELSEWHERE_SHOWN]
+    return _list(heading, [_elsewhere_line(hit) for hit in elsewhere],
+                 [listing.open_item_question(hit) for hit in elsewhere], texts.OPEN_ITEM_BUTTON,
+                 note=texts.ELSEWHERE if elsewhere else "")
 
 
 def no_meetings_reply(result: Result, period: str) -> Reply:

@@ -48,10 +48,12 @@ def search_decisions(index: Index, query: str, *, skip: int = 0, count: int = MA
     count = max(0, min(count, MAX_RESULTS))
     skip = max(0, skip)
     result = index.lookup(query, limit=skip + count + 1)
-    if result.kind not in ("answer", "case", "meeting"):
+    # A search box names a body as a subject, not as who decided: what matched is shown.
+    found = result.elsewhere if result.reason == "unknown_body" else result.hits
+    if result.kind not in ("answer", "case", "meeting") and result.reason != "unknown_body":
         return []
     link: Callable[[Hit], str | None] = Links(index.meetings, minutes_url).for_hit
-    hits = [hit for hit in result.hits if not hit.closed][skip: skip + count]
+    hits = [hit for hit in found if not hit.closed][skip: skip + count]
     return [_found(hit, link(hit)) for hit in hits]
 
 

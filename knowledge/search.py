@@ -119,7 +119,7 @@ class Searcher:
         if unheld and not (result.kind == "answer" and self._speaks_of(result.hits[0], unheld)):
             # "hvad besluttede direktionen om …" over a town's committees: say whose
             # meetings the minutes hold, and offer what others decided.
-            elsewhere = result.hits[:3] if result.kind == "answer" else []
+            elsewhere = result.hits if result.kind == "answer" else []
             result = Result("none", question, suggestions=elsewhere, reason="unknown_body", elsewhere=elsewhere,
                             unheld=[shown for shown, _ in unheld],
                             held=sorted({display_name(name) for name in self.body_names if name}))
