@@ -78,8 +78,12 @@ def minutes(count: int, texts: list[str], before: date, seed: int = 7) -> Iterat
     for number in range(count):
         day = first + timedelta(days=int(span * number / max(count, 1)))
         body = BODIES[number % len(BODIES)]
+        # A body meets several times a day once the archive passes 7 meetings a day (about
+        # 400,000 items): each meeting gets its own time, or they would be one meeting.
+        slot = (number // len(BODIES)) % 40
+        time = f"{8 + slot // 4:02d}:{15 * (slot % 4):02d}"
         lines = [f"REFERAT {body} d. {day:%d-%m-%Y}", "",
-                 f"Mødedato {WEEKDAYS[day.weekday()]} d. {day.day:02d}. {MONTH_NAMES[day.month]} {day.year} kl. 09:00",
+                 f"Mødedato {WEEKDAYS[day.weekday()]} d. {day.day:02d}. {MONTH_NAMES[day.month]} {day.year} kl. {time}",
                  "", "Mødested Mødelokale " + str(rng.randint(1, 9)), ""]
         for item in range(1, ITEMS_PER_MEETING + 1):
             lines += _item(vocabulary, rng, item, day.year, closed=item == ITEMS_PER_MEETING)
