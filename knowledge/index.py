@@ -149,7 +149,7 @@ SHARED = ("meeting_id", "date", "body", "source", "indexed_at")
 # Keys left out of a row in memory when they hold their default (every reader uses .get):
 # the position in `items` is the doc, and a row of ten keys takes half the memory of one
 # of fourteen.
-DROPPED = ("doc", "label", "page", "closed")
+DROPPED = ("doc", "label", "page", "closed", "decision", "case_number")
 
 
 def compact(rows: list[dict]) -> list[dict]:
@@ -157,17 +157,16 @@ def compact(rows: list[dict]) -> list[dict]:
     `rows` is emptied on the way, so each parsed row is freed as its compact twin is made
     (the memory of one is reused for the next), rather than both sets living at once."""
     seen: dict[str, str] = {}
+    share = seen.setdefault
     out = []
     rows.reverse()
     while rows:
         row = rows.pop()
-        slim = {}
-        for key, value in row.items():
-            if key in DROPPED and (key == "doc" or not value):
-                continue
-            if key in SHARED and isinstance(value, str):
-                value = seen.setdefault(value, value)
-            slim[key] = value
+        slim = {key: value for key, value in row.items() if key != "doc" and (value or key not in DROPPED)}
+        for key in SHARED:
+            value = slim.get(key)
+            if value.__class__ is str:
+                slim[key] = share(value, value)
         out.append(slim)
     return out
 
