@@ -185,7 +185,10 @@ class BodyMatcher:
                 if word.endswith(head) and (len(word) > len(head) + 2 or head.startswith("direktion")):
                     stem = word[: len(word) - len(head)] + stem_end
                     shown = match.group(0)[: len(match.group(0)) - (1 if head.endswith("s") else 0)]
-                    found.setdefault(stem, (shown[:1].upper() + shown[1:].lower(), stem))
+                    shown = shown.lower()
+                    if not re.search("[æøå]", shown):  # "regionsraadet" as the reader knows it
+                        shown = shown.replace("aa", "å").replace("oe", "ø").replace("ae", "æ")
+                    found.setdefault(stem, (shown[:1].upper() + shown[1:], stem))
                     break
         return list(found.values())
 

@@ -115,3 +115,8 @@ async def test_a_body_named_as_the_subject_of_an_item_still_answers_with_that_it
     reply = await chat.say("hvad besluttede handicaprådet om handicappolitik")
     assert "Referaterne har ingen møder i" not in reply
     assert "Handicaprådets årsberetning 2022" in reply
+
+
+async def test_a_body_typed_without_danish_letters_is_named_with_them(chat):
+    reply = await chat.say("hvad besluttede regionsraadet om Hændelseslog")
+    assert reply.startswith("Referaterne har ingen møder i Regionsrådet.")
