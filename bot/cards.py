@@ -30,9 +30,11 @@ MAX_ENTRIES = 60
 MAX_ROW_BUTTONS = 12
 
 
-def answer_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
+def answer_card(data: dict[str, Any], version: str = "1.5", steps: bool = True) -> dict[str, Any]:
     """The Adaptive Card for one answer (see `handlers.answer.card_data`), or for a list
-    when the data is one (`kind` "list", see `handlers.listing`)."""
+    when the data is one (`kind` "list", see `handlers.listing`). With `steps` the suggested
+    next steps (`handlers.next_steps`) are buttons at the card's foot; Teams' personal chats
+    show them as suggested actions instead (`bot.teams`)."""
     if data.get("kind") == "list":
         return list_card(data, version)
     facts = [fact(texts.CARD_DATE, data["date"])]
@@ -63,6 +65,11 @@ def answer_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
                     for entry in related]
     if data.get("url"):
         actions.append(open_url(data["url"]))
+    if steps and data.get("next_steps"):
+        body.append(text_block(texts.NEXT_STEPS_HEADING, weight="Bolder", spacing="Medium"))
+        body.append({"type": "ActionSet", "actions": [
+            {"type": "Action.Submit", "title": _short(step["title"]), "data": {"question": step["question"]}}
+            for step in data["next_steps"]]})
     if actions:
         card["actions"] = actions
     return card

@@ -20,10 +20,13 @@ from typing import Any
 from aiohttp import web
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import (
+    ActionTypes,
     Activity,
     ActivityTypes,
     Attachment,
+    CardAction,
     ChannelAccount,
+    SuggestedActions,
     TextFormatTypes,
 )
 
@@ -96,7 +99,9 @@ class BeslutningsBot(ActivityHandler):
                 # The indicator is a courtesy; failing to show it must not cost the answer.
                 log.warning("Teams typing indicator not sent (%s)", type(error).__name__)
         reply = await self.conversation.handle(incoming(turn_context.activity, text))
-        await turn_context.send_activities(reply_activities(reply))
+        # Teams shows suggested actions in personal chats only; elsewhere they are card buttons.
+        personal = conversation is not None and conversation.conversation_type == "personal"
+        await turn_context.send_activities(reply_activities(reply, suggest=personal))
 
 
 def incoming(activity: Activity, text: str) -> Incoming:
@@ -169,12 +174,12 @@ def _universal_action_response(status: HTTPStatus, message: str) -> InvokeRespon
     return InvokeResponse(status=int(HTTPStatus.OK), body=body)
 
 
-def reply_activities(reply: Reply) -> list[Activity]:
+def reply_activities(reply: Reply, suggest: bool = False) -> list[Activity]:
     """The Teams messages for a reply and its extra replies, in order, each fitted to
-    Teams' size limit."""
-    activities = [reply_activity(fit_reply(reply, fits))]
+    Teams' size limit. With `suggest` an answer's next steps are suggested actions (imBack)."""
+    activities = [reply_activity(fit_reply(reply, fits), suggest)]
     for extra in reply.extra:
-        activities += reply_activities(extra)
+        activities += reply_activities(extra, suggest)
     return activities
 
 
@@ -188,18 +193,25 @@ def fits(reply: Reply) -> bool:
     return activity_size(reply_activity(reply)) + ENVELOPE_BYTES <= MAX_ACTIVITY_BYTES
 
 
-def reply_activity(reply: Reply) -> Activity:
+def reply_activity(reply: Reply, suggest: bool = False) -> Activity:
     """An Adaptive Card when the reply has card data, otherwise a markdown message."""
     if not reply.card:
         return markdown_activity(reply.markdown)
-    card = answer_card(reply.card, CARD_VERSION)
+    steps = reply.card.get("next_steps") or []
+    card = answer_card(reply.card, CARD_VERSION, steps=not suggest)
     card["fallbackText"] = markup.clean(reply.text)
-    return Activity(
+    activity = Activity(
         type=ActivityTypes.message,
         # No text: Teams would show it above the card, the answer twice.
         summary=_summary(reply.text),
         attachments=[Attachment(content_type=CONTENT_TYPE, content=card)],
     )
+    if suggest and steps:
+        # imBack: pressing one posts its question as the person's own message.
+        activity.suggested_actions = SuggestedActions(actions=[
+            CardAction(type=ActionTypes.im_back, title=markup.clean(step["title"]), value=step["question"])
+            for step in steps])
+    return activity
 
 
 def markdown_activity(markdown: str) -> Activity:

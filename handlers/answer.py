@@ -22,6 +22,7 @@ from handlers.approval import body_of, when_approved, yes_no_lead
 from handlers.compose import Composer
 from handlers.fit import cut, fit_reply, utf8_size
 from handlers.messages import Reply
+from handlers.next_steps import next_steps
 from knowledge import outcome
 from knowledge.bodies import display_name
 from knowledge.dates import danish
@@ -198,6 +199,7 @@ def _answer(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
         # What a follow-up ("og hvad koster det?") will be about.
         reply.card["item_id"] = best.id
         reply.card["meeting_id"] = best.item.get("meeting_id")
+    reply.card["next_steps"] = next_steps(best, question.topic)
     return reply
 
 

@@ -23,6 +23,14 @@ PROPOSAL_HEADING = "Indstillingen"
 PROPOSED_BY = "{body}, {date}: {text}"
 SOURCE_LINK = "Referatet"
 SOURCE_BUTTON = "Åbn referatet"
+# Suggested next steps under an answer (handlers/next_steps.py): a button and what it asks.
+NEXT_STEPS_HEADING = "Videre herfra"
+NEXT_CASE = "Hele sagen"
+NEXT_CASE_QUESTION = "sag {case}"
+NEXT_MEETING = "Hele mødet"
+NEXT_MEETING_QUESTION = "referat fra {body} {date}"
+NEXT_SUBSCRIBE = "Abonner på »{subject}«"
+NEXT_SUBSCRIBE_QUESTION = "abonner {subject}"
 
 # Yes/no questions ("blev X godkendt?"), answered from what the decision says.
 OUTCOME_VERBS = {"approved": "godkendte", "recommended": "anbefalede", "rejected": "afviste"}
