@@ -37,6 +37,8 @@ def answer_card(data: dict[str, Any], version: str = "1.5", steps: bool = True) 
     show them as suggested actions instead (`bot.teams`)."""
     if data.get("kind") == "list":
         return list_card(data, version)
+    if data.get("kind") == "digest":
+        return digest_card(data, version)
     facts = [fact(texts.CARD_DATE, data["date"])]
     if data.get("body"):
         facts.append(fact(texts.CARD_BODY, data["body"]))
@@ -84,20 +86,42 @@ def list_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
     entries = data.get("entries", [])[:MAX_ENTRIES]
     if sum(1 for entry in entries if entry.get("question")) > MAX_ROW_BUTTONS:
         return _long_list_card(data, body, entries, button, version)
-    for entry in entries:
-        lines = [text_block(entry["title"], weight="Bolder", spacing="None")]
-        if entry.get("decision"):
-            lines.append(text_block(entry["decision"], isSubtle=True, spacing="None", size="Small"))
-        columns: list[dict[str, Any]] = [{"type": "Column", "width": "stretch", "items": lines}]
-        if entry.get("question"):
-            columns.append({"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [
-                {"type": "ActionSet", "actions": [
-                    {"type": "Action.Submit", "title": button, "data": {"question": entry["question"]}}]}]})
-        body.append({"type": "ColumnSet", "columns": columns, "spacing": "Small", "separator": True})
+    body += [entry_row(entry, button) for entry in entries]
     card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": version, "body": body}
     if data.get("url"):
         card["actions"] = [open_url(data["url"])]
     return card
+
+
+def entry_row(entry: dict[str, Any], button: str) -> dict[str, Any]:
+    """One entry of a list: its title and decision, and a button that asks its question."""
+    lines = [text_block(entry["title"], weight="Bolder", spacing="None")]
+    if entry.get("decision"):
+        lines.append(text_block(entry["decision"], isSubtle=True, spacing="None", size="Small"))
+    columns: list[dict[str, Any]] = [{"type": "Column", "width": "stretch", "items": lines}]
+    if entry.get("question"):
+        columns.append({"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [
+            {"type": "ActionSet", "actions": [
+                {"type": "Action.Submit", "title": button, "data": {"question": entry["question"]}}]}]})
+    return {"type": "ColumnSet", "columns": columns, "spacing": "Small", "separator": True}
+
+
+def digest_card(data: dict[str, Any], version: str = "1.5") -> dict[str, Any]:
+    """The weekly digest (see `handlers.digest_card`): a section per meeting, a row per
+    decision with a button that asks about it, the meeting's formalities as a line."""
+    body: list[dict[str, Any]] = []
+    if data.get("note"):
+        body.append(text_block(data["note"], isSubtle=True))
+    body.append(text_block(data["heading"], weight="Bolder", size="Medium"))
+    button = _short(texts.OPEN_ITEM_BUTTON)
+    for meeting in data.get("meetings", []):
+        body.append(text_block(meeting["heading"], weight="Bolder", spacing="Large"))
+        body += [entry_row(entry, button) for entry in meeting["entries"]]
+        if meeting.get("formalities"):
+            body.append(text_block(meeting["formalities"], isSubtle=True, size="Small", spacing="Small"))
+    if data.get("more"):
+        body.append(text_block(data["more"], spacing="Medium"))
+    return {"type": "AdaptiveCard", "$schema": SCHEMA, "version": version, "body": body}
 
 
 def _long_list_card(data: dict[str, Any], body: list[dict[str, Any]], entries: list[dict[str, Any]],

@@ -14,13 +14,14 @@ chat's subscriptions inactive.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Awaitable, Callable
 
 from handlers import texts
-from handlers import markup
+from handlers import digest_card, markup
 from handlers.fit import cut, utf8_size
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
@@ -94,7 +95,9 @@ def digest_reply(digest: Digest, topic: str | list[str] | None = None) -> Reply:
     source_markdown = texts.DIGEST_FROM.format(body=markup.markdown(name)) if name else ""
     heading = texts.DIGEST_HEADING.format(decisions=decisions, source=source, topic=topic_text)
     heading_markdown = f"**{texts.DIGEST_HEADING.format(decisions=decisions, source=source_markdown, topic=topic_markdown)}**"
-    blocks: list[tuple[list[str], list[str]]] = []  # (text lines, markdown lines) per entry
+    # (text lines, markdown lines, what it adds to the card: ("entry", meeting, day, entry),
+    # ("formal", meeting, line) or ("more", text)) per entry
+    blocks: list[tuple[list[str], list[str], tuple]] = []
     shown = 0
     for day, body, entries in digest.groups:
         meeting = texts.DIGEST_MEETING.format(body=display_name(body) if body else texts.SOME_BODY, date=danish(day))
@@ -120,26 +123,49 @@ def digest_reply(digest: Digest, topic: str | list[str] | None = None) -> Reply:
                 text += [f"  {texts.PROPOSAL_HEADING}:", *[f"  • {markup.clean(part)}" for part in entry.proposal]]
                 markdown += [f"  > {texts.PROPOSAL_HEADING}:",
                              *[f"  > • {markup.markdown(part)}" for part in entry.proposal]]
-            blocks.append((text, markdown))
+            blocks.append((text, markdown, ("entry", meeting, day, entry)))
             first = False
         formal = [_formality_label(entry) for entry in entries if entry.formality]
         if formal and not first and shown < MAX_ENTRIES:
             line = texts.DIGEST_FORMALITIES.format(items=", ".join(formal))
-            blocks.append(([f"  {markup.clean(line)}"], [f"  _{markup.markdown(line)}_"]))
+            blocks.append(([f"  {markup.clean(line)}"], [f"  _{markup.markdown(line)}_"], ("formal", meeting, line)))
     if digest.count > shown:
         more = texts.DIGEST_MORE.format(count=digest.count - shown)
-        blocks.append((["", more], ["", more]))
-    parts: list[tuple[list[str], list[str]]] = [([heading], [heading_markdown])]
-    for text, markdown in blocks:
+        blocks.append((["", more], ["", more], ("more", more)))
+    parts: list[tuple[list[str], list[str], dict]] = [([heading], [heading_markdown], digest_card.new_card(heading))]
+    for text, markdown, adds in blocks:
         size = utf8_size("\n".join(parts[-1][1] + markdown))
-        if size > PART_BYTES and len(parts[-1][1]) > 1:
-            parts.append(([], []))
+        card = parts[-1][2]
+        if len(parts[-1][1]) > 1 and (size > PART_BYTES or not _card_takes(card, adds)):
+            parts.append(([], [], digest_card.new_card(texts.DIGEST_CONTINUED)))
         parts[-1][0].extend(text)
         parts[-1][1].extend(markdown)
-    replies = [Reply("\n".join(text).strip("\n"), "\n".join(markdown).strip("\n")) for text, markdown in parts]
+        _add_to_card(parts[-1][2], adds)
+    # The card beside each message shows the same decisions; the markdown is its fallback.
+    replies = [Reply("\n".join(text).strip("\n"), "\n".join(markdown).strip("\n"), card) for text, markdown, card in parts]
     first_reply = replies[0]
     first_reply.extra = replies[1:]
     return first_reply
+
+
+def _add_to_card(card: dict, adds: tuple) -> None:
+    if adds[0] == "more":
+        card["more"] = adds[1]
+        return
+    meetings = card["meetings"]
+    if not meetings or meetings[-1]["heading"] != adds[1]:
+        digest_card.add_meeting(card, adds[1])
+    if adds[0] == "entry":
+        digest_card.add_entry(card, adds[2], adds[3])
+    else:
+        digest_card.set_formalities(card, adds[2])
+
+
+def _card_takes(card: dict, adds: tuple) -> bool:
+    """Whether the card stays within its size with `adds` in it."""
+    trial = copy.deepcopy(card)
+    _add_to_card(trial, adds)
+    return digest_card.card_size(trial) <= digest_card.CARD_BYTES
 
 
 @dataclass
@@ -291,9 +317,10 @@ class Digests:
         digest = merge_digests([digest for _, digest in news])
         reply = digest_reply(digest, topics)
         if any(s.get("sending") for s in chat):
+            card = {**reply.card, "note": texts.DIGEST_MAYBE_AGAIN} if reply.card else None
             reply = Reply(f"{texts.DIGEST_MAYBE_AGAIN}\n\n{reply.text}",
                           f"{texts.DIGEST_MAYBE_AGAIN}\n\n{reply.markdown or reply.text}",
-                          reply.card, extra=reply.extra)
+                          card, extra=reply.extra)
         ids = [s["doc_id"] for s in chat]
         # The intent, on disk before the send: if the process dies before the watermarks
         # move, the next run knows this chat may already have it.

@@ -295,6 +295,7 @@ DIGEST_FORMALITIES = "Desuden, uden ny beslutning: {items}."
 DIGEST_WITHDRAWN = "{title} (udgik)"
 NEW_DECISIONS = ("1 ny beslutning", "{count} nye beslutninger")
 DIGEST_MEETING = "{body}s møde {date}"
+DIGEST_CONTINUED = "Ugeoversigt, fortsat"
 DIGEST_ITEM = "Punkt {number}: {title}"
 DIGEST_CASE = "Sag {case}"
 DIGEST_MORE = "… og {count} beslutninger mere. Spørg mig om dem, fx med mødets dato."

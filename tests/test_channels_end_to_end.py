@@ -176,7 +176,10 @@ async def test_one_digest_per_subscriber_with_exactly_the_new_decisions(bot):
     teams_digest = bot.teams_texts(teams_chat)[1:]
     webex_digest = bot.webex_texts("room-bo")[1:]
     assert len(teams_digest) == 1 and len(webex_digest) == 1
-    assert teams_digest[0].startswith("**Ugeoversigt: 2 nye beslutninger fra Direktionen**")
+    # The digest is a card now; its plain-text fallback opens with the heading the card shows.
+    assert teams_digest[0].startswith("Ugeoversigt: 2 nye beslutninger fra Direktionen\n")
+    [posted] = [p.body for p in bot.connector.of_type("message") if p.conversation_id == teams_chat][1:]
+    assert posted["attachments"][0]["content"]["body"][0]["text"] == "Ugeoversigt: 2 nye beslutninger fra Direktionen"
     assert "Punkt 1: Ny politik for digitalisering af arkivet" in teams_digest[0]
     assert "Politikken godkendes." in teams_digest[0]
     assert "Ny politik for digitalisering af arkivet" in webex_digest[0]

@@ -5,7 +5,7 @@ v1.22 manifest schema. Teams' 40 KB limit is counted in UTF-16, as Teams counts 
 
 The cards are taken from what the real server posts to the fake Bot Connector and the fake
 Webex API, and, for every item of the sample minutes, from the same functions the channels
-use. Cards that do not exist yet (a digest card, feedback buttons) are not covered here.
+use. The digest card is checked in `tests/test_digest_card.py`.
 """
 
 from __future__ import annotations
