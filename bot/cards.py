@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import markup, texts
+from handlers import feedback, markup, texts
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -72,6 +72,9 @@ def answer_card(data: dict[str, Any], version: str = "1.5", steps: bool = True) 
         body.append({"type": "ActionSet", "actions": [
             {"type": "Action.Submit", "title": _short(step["title"]), "data": {"question": step["question"]}}
             for step in data["next_steps"]]})
+    if data.get("feedback"):
+        # In the body, not among the card's actions: Teams shows at most six of those.
+        body.append({"type": "ActionSet", "spacing": "Medium", "actions": feedback.buttons(data["feedback"])})
     if actions:
         card["actions"] = actions
     return card

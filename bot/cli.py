@@ -197,6 +197,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(args)
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """Write the stored feedback as a question file for `bench --questions`."""
+    import json
+
+    from knowledge.feedback import FEEDBACK_FILE, FeedbackLog, export
+
+    log = FeedbackLog(_settings().state_path.with_name(FEEDBACK_FILE))
+    questions = export(log.rows)
+    args.export.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8")
+    right, wrong = log.counts()
+    print(f"{len(questions)} questions written to {args.export} (from {right} right and {wrong} wrong answers)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="beslutningsbot", description="Slå direktionens beslutninger op.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -226,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--since", help="decisions indexed after this date (default: the last 7 days)")
     digest.add_argument("--topic", help="only decisions about this topic")
     digest.set_defaults(run=cmd_digest)
+
+    feedback = commands.add_parser("feedback", help="export the answers people rated as a bench question file")
+    feedback.add_argument("--export", type=Path, required=True, metavar="FILE",
+                          help="write the questions here (read by bench --questions FILE)")
+    feedback.set_defaults(run=cmd_feedback)
 
     serve = commands.add_parser("serve", help="run the Teams and Webex server")
     serve.set_defaults(run=cmd_serve)

@@ -35,7 +35,7 @@ from bot import teams_search
 from bot.settings import Settings
 from bot.teams_adapter import BotAuthConfig, TeamsAdapter
 from bot.teams_guard import local_refusal
-from handlers import markup, texts
+from handlers import feedback, markup, texts
 from handlers.conversation import Conversation
 from handlers.fit import fit_reply, utf16_size
 from handlers.messages import Incoming, Reply
@@ -63,6 +63,10 @@ class BeslutningsBot(ActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
+        rated = feedback.submitted(activity.value)
+        if rated is not None:
+            await self._rate(turn_context, rated)
+            return
         text = submitted_question(activity.value) or without_bot_mention(activity)
         await self._answer(turn_context, text)
 
@@ -74,6 +78,10 @@ class BeslutningsBot(ActivityHandler):
             return InvokeResponse(status=int(HTTPStatus.OK), body=body)
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
+        rated = feedback.submitted(_action_data(activity.value))
+        if rated is not None:
+            await self._rate(turn_context, rated)
+            return _universal_action_response(HTTPStatus.OK, texts.FEEDBACK_THANKS)
         question = submitted_question(_action_data(activity.value))
         if question is None:
             return _universal_action_response(HTTPStatus.BAD_REQUEST, texts.CARD_ACTION_UNKNOWN)
@@ -86,6 +94,11 @@ class BeslutningsBot(ActivityHandler):
         # Only when the bot itself joins (installed in a chat or team), not for every new member.
         if bot_id and any(member.id == bot_id for member in members_added):
             await turn_context.send_activity(markdown_activity(self.conversation.welcome()))
+
+    async def _rate(self, turn_context: TurnContext, rated: dict) -> None:
+        """A pressed "Rigtigt svar" / "Forkert svar": stored, and a short thanks."""
+        reply = await self.conversation.feedback(incoming(turn_context.activity, ""), rated)
+        await turn_context.send_activity(markdown_activity(reply.markdown))
 
     async def _answer(self, turn_context: TurnContext, text: str) -> None:
         conversation = turn_context.activity.conversation

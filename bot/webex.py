@@ -33,7 +33,7 @@ from bot.metrics import METRICS
 from bot.settings import Settings
 from bot.webex_inbox import WebexInbox, parse_time
 from bot.webex_client import DEFAULT_TIMEOUT, RetryPolicy, WebexClient, WebexError
-from handlers import texts
+from handlers import feedback, texts
 from handlers.conversation import Conversation
 from handlers.fit import fit_reply, utf8_size
 from handlers.messages import Incoming, Reply
@@ -279,8 +279,15 @@ class WebexBot:
         action = await self.client.get_attachment_action(event.id)
         if action.get("type") != "submit":
             return
-        question = submitted_question(action.get("inputs"))
         room_id = action.get("roomId")
+        rated = feedback.submitted(action.get("inputs"))
+        if rated is not None and room_id:
+            # A rating is stored, not asked: only its thanks goes back to the room.
+            rater = Incoming("", sender_id=action.get("personId", ""), direct=False, channel="webex",
+                             conversation_id=room_id)
+            await self._answer(rater, rated)
+            return
+        question = submitted_question(action.get("inputs"))
         if question is None or not room_id:
             log.info("webex card submit %s carries no question; ignored", event.id)
             return
@@ -290,9 +297,12 @@ class WebexBot:
                             channel="webex", conversation_id=room_id)
         await self._answer(incoming)
 
-    async def _answer(self, incoming: Incoming) -> None:
+    async def _answer(self, incoming: Incoming, rated: dict | None = None) -> None:
         try:
-            reply = await self.conversation.handle(incoming)
+            if rated is not None:
+                reply = await self.conversation.feedback(incoming, rated)
+            else:
+                reply = await self.conversation.handle(incoming)
         except Exception:
             log.exception("webex: the conversation failed in room %s", incoming.conversation_id)
             reply = Reply(texts.SORRY)

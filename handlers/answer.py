@@ -23,6 +23,7 @@ from handlers.compose import Composer
 from handlers.fit import cut, fit_reply, utf8_size
 from handlers.messages import Reply
 from handlers.next_steps import next_steps
+from handlers import feedback
 from knowledge import outcome
 from knowledge.bodies import display_name
 from knowledge.dates import danish
@@ -200,6 +201,7 @@ def _answer(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
         reply.card["item_id"] = best.id
         reply.card["meeting_id"] = best.item.get("meeting_id")
     reply.card["next_steps"] = next_steps(best, question.topic)
+    reply.card["feedback"] = feedback.button_data(best, question.raw)
     return reply
 
 

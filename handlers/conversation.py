@@ -19,12 +19,14 @@ from rapidfuzz import fuzz, process
 from handlers import texts
 from handlers.answer import answer_reply
 from handlers.clock import LOCAL, Clock, utc_now
+from handlers.feedback import record as record_feedback
 from handlers.examples import console_welcome, empty_question_reply, help_reply, welcome_markdown
 from handlers.followup import FocusMemory, answer_follow_up, open_item, open_meeting
 from handlers.messages import Incoming, Outbox, Reply
 from handlers.report import index_unavailable
 from handlers.status import status_reply
 from knowledge.errors import IndexUnavailable
+from knowledge.feedback import FEEDBACK_FILE, FeedbackLog
 from knowledge.index import Index
 from knowledge.links import Links
 from knowledge.search import Hit
@@ -78,6 +80,8 @@ class Conversation:
         self.clock = clock
         self.minutes_url = minutes_url
         self.focus = FocusMemory()
+        path = self.state.path.with_name(FEEDBACK_FILE) if self.state.path else None
+        self.feedback_log = FeedbackLog(path)
 
     async def handle(self, message: Incoming) -> Reply:
         text = " ".join(message.text.split())
@@ -206,9 +210,14 @@ class Conversation:
         return reply
 
     async def status(self, message: Incoming, rest: str) -> Reply:
-        reply = await asyncio.to_thread(status_reply, self.index, self.state, self.reindexer)
+        reply = await asyncio.to_thread(status_reply, self.index, self.state, self.reindexer, self.feedback_log)
         await self._audit(message, "status", texts.RESULT_OK)
         return reply
+
+    async def feedback(self, message: Incoming, data: dict) -> Reply:
+        """A pressed "Rigtigt svar" / "Forkert svar" button (see `handlers.feedback`)."""
+        when = self.clock().isoformat(timespec="seconds")
+        return await asyncio.to_thread(record_feedback, self.feedback_log, data, when)
 
     async def open(self, message: Incoming, rest: str) -> Reply:
         """A list's button: "vis punkt 3 møde <id>" or "vis møde <id>"; anything else after

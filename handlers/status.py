@@ -10,6 +10,7 @@ from typing import Callable
 
 from handlers import markup, texts
 from handlers.clock import local_time
+from handlers.feedback import status_lines
 from handlers.messages import Reply
 from handlers.report import index_unavailable, sync_status
 from knowledge.dates import danish
@@ -21,16 +22,19 @@ AUDIT_SHOWN = 10
 NAME_LIMIT = 80
 
 
-def status_reply(index: Callable[[], Index], state: StateStore, reindexer=None) -> Reply:
-    """The status report as text and as markdown."""
-    return Reply(_status(index, state, reindexer, markup.plain), _status(index, state, reindexer, markup.markdown_line))
+def status_reply(index: Callable[[], Index], state: StateStore, reindexer=None, feedback=None) -> Reply:
+    """The status report as text and as markdown; with `feedback` (a `FeedbackLog`) the
+    ratings of answers too."""
+    return Reply(_status(index, state, reindexer, markup.plain, feedback),
+                 _status(index, state, reindexer, markup.markdown_line, feedback))
 
 
 def status_text(index: Callable[[], Index], state: StateStore, reindexer=None) -> str:
     return status_reply(index, state, reindexer).text
 
 
-def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Callable[[str, int], str]) -> str:
+def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Callable[[str, int], str],
+            feedback=None) -> str:
     def name(value: object) -> str:
         return shown(str(value), NAME_LIMIT)
 
@@ -69,6 +73,8 @@ def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Cal
         lines.append(texts.STATUS_STATE_DAMAGED.format(
             kept=", ".join(damage["kept"]), recovered=texts.counted(damage["recovered"], texts.SUBSCRIPTIONS)))
     lines.append(texts.STATUS_SUBSCRIBERS.format(count=len(state.subscriptions())))
+    if feedback is not None:
+        lines += status_lines(feedback, shown)
     audit = state.recent_audit(AUDIT_SHOWN)
     if audit:
         lines.append(texts.STATUS_AUDIT)

@@ -31,6 +31,13 @@ NEXT_MEETING = "Hele mødet"
 NEXT_MEETING_QUESTION = "referat fra {body} {date}"
 NEXT_SUBSCRIBE = "Abonner på »{subject}«"
 NEXT_SUBSCRIBE_QUESTION = "abonner {subject}"
+# Feedback under an answer (handlers/feedback.py) and in the admin's status.
+FEEDBACK_RIGHT = "Rigtigt svar"
+FEEDBACK_WRONG = "Forkert svar"
+FEEDBACK_THANKS = "Tak. Din vurdering af svaret er gemt, så vi kan gøre svarene bedre."
+FEEDBACK_UNREADABLE = "Den vurdering kunne jeg ikke læse. Prøv knappen under et nyt svar."
+STATUS_FEEDBACK = "Vurderinger af svar: {right} rigtige, {wrong} forkerte."
+STATUS_FEEDBACK_WRONG = "- Forkert: »{question}« viste punkt {item}, {date}, {body}"
 
 # Yes/no questions ("blev X godkendt?"), answered from what the decision says.
 OUTCOME_VERBS = {"approved": "godkendte", "recommended": "anbefalede", "rejected": "afviste"}
