@@ -263,3 +263,42 @@ def _holiday(holiday: str, before: bool, year: int) -> tuple[date, date, str]:
     if holiday.startswith("jul"):
         return (date(year, 11, 15), date(year, 12, 23), "span") if before else (date(year, 12, 27), date(year + 1, 1, 31), "span")
     return (date(year - 1, 11, 15), date(year - 1, 12, 23), "span") if before else (date(year, 1, 2), date(year, 2, 15), "span")
+
+
+# --- a month or a day without a year --------------------------------------------------------------
+# "byrådets møde i april", "referat fra byrådet 7. marts": the latest such month or day that
+# is not in the future. Only full month names ("mar", "jun" are too often something else), and
+# not after a word opening a range or a bound ("mellem marts og maj", "fra april"), which a
+# yearless month cannot say alone.
+
+MONTH_ALONE = compile_ci(
+    r"(?:(?<!\w)(?P<prep>i|" + da("på") + r"|i\s+" + da("løbet") + r"\s+af)\s+)?(?:(?<!\w)(?:den|d\.)\s+)?"
+    r"(?:(?<![\w./-])(?P<day>\d{1,2})\.?\s*)?(?<!\w)(?P<month>"
+    + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?!\w)(?!\.?\s*\d)"
+)
+_BOUND_BEFORE = compile_ci(
+    r"(?<!\w)(?:" + da("mellem|fra|til|og|eller|siden|efter|før|inden|indtil|end|med") + r")\s*$"
+)
+
+
+def month_alone_period(match: re.Match[str], today: date, with_day: bool) -> tuple[date, date, str] | None:
+    """The latest month (or day, when `with_day`) a MONTH_ALONE match names up to `today`."""
+    bound = _BOUND_BEFORE.search(match.string[:match.start()])
+    if bound and not (match["day"] and plain(bound.group(0)).strip() == "fra"):  # "referat fra 7. marts"
+        return None
+    month = month_number(match["month"])
+    if month is None:
+        return None
+    if match["day"]:
+        if not with_day:
+            return None
+        for year in (today.year, today.year - 1, today.year - 2):
+            try:
+                day = date(year, month, int(match["day"]))
+            except ValueError:  # "29. februar" in a year without it, or "32. marts"
+                continue
+            if day <= today:
+                return day, day, "day"
+        return None
+    year = today.year if month <= today.month else today.year - 1
+    return (*months(year, month, month), "month")

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from knowledge.periods import (
-    RANGE, RELATIVE, SINGLE, WORD_END, Dates, compile_ci, da, months, plain, relative_period, words,
+    MONTH_ALONE, RANGE, RELATIVE, SINGLE, WORD_END, Dates, compile_ci, da, month_alone_period, months, plain,
+    relative_period, words,
 )
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -298,8 +299,21 @@ def _parse(raw: str, today: date | None, bodies) -> Question:
         relative_words.append(_squash(match.group(0)))
         return " "
 
+    def month_alone(match: re.Match[str]) -> str:
+        if dates.found:
+            return match.group(0)
+        # A day without a year ("7. marts") is a date only beside a meeting word or a body:
+        # "den 7. maj" alone may be a subject.
+        span = month_alone_period(match, today or datetime.now(LOCAL).date(), meeting_word or bool(named))
+        if span is None:
+            return match.group(0)
+        dates.found = True
+        dates.date_from, dates.date_to, dates.kind = span
+        return " "
+
     text = RELATIVE.sub(relative, text)
     text = SINGLE.sub(dates.single, text)
+    text = MONTH_ALONE.sub(month_alone, text)
     text, relative = _RELATIVE.subn(" ", text)
     text, latest_words = _LATEST.subn(" ", text)
     latest = bool(relative or latest_words)
@@ -323,8 +337,8 @@ def _parse(raw: str, today: date | None, bodies) -> Question:
             (date_from, date_to), kind = months(dates.bare_year, 1, 12), "year"
 
     # A day or a month, the latest meeting, or meeting words, with nothing else asked about.
-    # "den 7. maj" without a year is not read as a date (the year is unknown), so such a
-    # question keeps those words in its topic and is not a meeting question.
+    # "den 7. maj" alone, without a year and a meeting word or body, is not read as a date,
+    # so such a question keeps those words in its topic and is not a meeting question.
     meeting = (
         not cases
         and _only_meeting_words(topic)

@@ -618,3 +618,21 @@ def test_a_named_body_leaves_the_topic():
 
 def test_a_meeting_time_picks_one_of_a_days_meetings():
     assert parse_question("referat fra byrådet 20. juni 2022 kl. 17:00").time == "17:00"
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("byrådets møde i april", D(2022, 4, 1), D(2022, 4, 30)),
+    ("hvad skete der i juni", D(2022, 6, 1), D(2022, 6, 30)),  # this month, though not over yet
+    ("møder i december", D(2021, 12, 1), D(2021, 12, 31)),  # a month still to come: last year's
+    ("referat 7. marts", D(2022, 3, 7), D(2022, 3, 7)),
+    ("referat 7. juli", D(2021, 7, 7), D(2021, 7, 7)),
+])
+def test_a_month_or_day_without_a_year_is_the_latest_one_up_to_today(text, start, end):
+    q = parse_question(text, today=D(2022, 6, 21))
+    assert (q.date_from, q.date_to) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["mellem marts og maj", "fra april", "den 7. maj"])
+def test_a_yearless_month_opening_a_range_or_a_day_without_meeting_words_is_no_period(text):
+    q = parse_question(text, today=D(2022, 6, 21))
+    assert (q.date_from, q.date_to) == (None, None)
