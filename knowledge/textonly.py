@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from knowledge.drafts import join_lines
 from knowledge.model import Item, Meeting, stable_id
 
 # A piece of about one printed page: long enough to keep a subject together, short enough
@@ -51,16 +52,6 @@ def _chunks(lines: list[str], strong: list[bool], pages: list[int] | None) -> li
     return pieces
 
 
-def _join(lines: list[str]) -> str:
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out)
-
-
 def text_only_meeting(meeting: Meeting, lines: list[str], strong: list[bool], pages: list[int] | None,
                       notes: tuple[str, ...]) -> Meeting:
     """`meeting` with its text as entries by page or heading, marked as read as text only."""
@@ -69,7 +60,7 @@ def text_only_meeting(meeting: Meeting, lines: list[str], strong: list[bool], pa
     meeting = replace(meeting, id=stable_id(meeting.id, "text", meeting.source))
     items: list[Item] = []
     for heading, content, page in _chunks(lines, strong, pages):
-        text = _join(content)
+        text = join_lines(content)
         if not text and not heading:
             continue
         number = len(items) + 1
@@ -77,7 +68,7 @@ def text_only_meeting(meeting: Meeting, lines: list[str], strong: list[bool], pa
         items.append(Item(
             id=stable_id(meeting.id, number),
             meeting_id=meeting.id, date=meeting.date, body=meeting.body, number=number,
-            title=title, sagsfremstilling=text, text=_join([title, text]),
+            title=title, sagsfremstilling=text, text=join_lines([title, text]),
             source=meeting.source, page=page,
         ))
     if not items:
