@@ -70,6 +70,11 @@ def aliases(raw: str) -> frozenset[str]:
                 if field:
                     names.add(field + generic)
                     names.add(field + indefinite)
+        # A name of several words is also called by its last word when that names the body
+        # on its own: "IT-udvalget" for "KMB IT-udvalget".
+        if len(lower.split()) > 1 and head != generic and "og" not in lower.split():
+            names.add(head)
+            names.add(head[: len(head) - len(generic)] + indefinite)
         # Initials only for a name that is one (compound) word, as "ØU" or "KTMU"; a
         # name of several words ("KMB IT-udvalget") has no such short form.
         if len([word for word in lower.split() if word != "og"]) == len(fields) + 1 and head != generic:

@@ -80,3 +80,10 @@ def test_a_question_names_a_body_in_the_words_people_use(question, body):
 ])
 def test_words_that_only_look_like_a_body_are_left_alone(question):
     assert GREVE_BODIES.find(question) == ((), question)
+
+
+def test_a_name_of_several_words_is_also_known_by_its_last_word():
+    # "referat fra it-udvalget 15. maj 2013" was a topic search, not Ballerup's meeting,
+    # because only "KMB IT-udvalget" whole was a name of the body.
+    assert {"it-udvalget", "it-udvalg"} <= aliases("KMB IT-udvalget")
+    assert "udvalget" not in aliases("KMB IT-udvalget")
