@@ -90,3 +90,17 @@ def greve_index(tmp_path_factory):
     store = tmp_path_factory.mktemp("greve") / "index.json"
     build_index([DATA / "greve-portal-json-2022"], store)
     return Index.open(store)
+
+
+@pytest.fixture
+def greve_chat_on(greve_index):
+    """A chat over the Greve meetings whose clock stands still at the given UTC time."""
+    from datetime import datetime
+
+    from handlers.conversation import Conversation
+    from tests.chat import Chat
+
+    def chat_on(when: datetime) -> Chat:
+        return Chat(Conversation(lambda: greve_index, clock=lambda: when))
+
+    return chat_on

@@ -7,15 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from handlers.conversation import Conversation
-from tests.chat import Chat
 
 
 @pytest.fixture
-def chat(greve_index):
+def chat(greve_chat_on):
     # A fixed clock: 5 April 2022, 09:00 in Copenhagen.
-    clock = lambda: datetime(2022, 4, 5, 7, 0, tzinfo=timezone.utc)  # noqa: E731
-    return Chat(Conversation(lambda: greve_index, clock=clock))
+    return greve_chat_on(datetime(2022, 4, 5, 7, 0, tzinfo=timezone.utc))
 
 
 async def test_a_named_committee_answers_with_its_own_decision(chat):

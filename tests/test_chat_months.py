@@ -7,15 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from handlers.conversation import Conversation
-from tests.chat import Chat
 
 
 @pytest.fixture
-def chat(greve_index):
+def chat(greve_chat_on):
     # A fixed clock: 21 June 2022, 10:00 in Copenhagen.
-    clock = lambda: datetime(2022, 6, 21, 8, 0, tzinfo=timezone.utc)  # noqa: E731
-    return Chat(Conversation(lambda: greve_index, clock=clock))
+    return greve_chat_on(datetime(2022, 6, 21, 8, 0, tzinfo=timezone.utc))
 
 
 async def test_a_meeting_in_a_month_without_a_year_is_not_answered_with_a_may_item(chat):

@@ -105,14 +105,10 @@ async def test_when_was_a_portal_case_approved_names_the_councils_meeting(greve_
     assert len([line for line in reply.splitlines() if line.strip()]) <= 15
 
 
-async def test_a_council_meeting_folds_formalities_and_closed_items_into_a_line_each(greve_index):
+async def test_a_council_meeting_folds_formalities_and_closed_items_into_a_line_each(greve_chat_on):
     from datetime import datetime, timezone
 
-    from handlers.conversation import Conversation
-    from tests.chat import Chat
-
-    clock = lambda: datetime(2022, 6, 21, 9, 0, tzinfo=timezone.utc)  # noqa: E731
-    reply = await Chat(Conversation(lambda: greve_index, clock=clock)).send("hvad besluttede byrådet i går?")
+    reply = await greve_chat_on(datetime(2022, 6, 21, 9, 0, tzinfo=timezone.utc)).send("hvad besluttede byrådet i går?")
     lines = reply.text.splitlines()
     assert lines[0] == "Byrådets møde 20. juni 2022 (kl. 17:00, Byrådssalen):"
     assert "- Desuden, uden ny beslutning: 1 Godkendelse af dagsorden, 4 Program for byrådsmødet, " \
@@ -130,18 +126,15 @@ async def test_a_closed_item_names_its_body_where_the_index_holds_several(greve_
     assert reply.startswith("28. februar 2022, Økonomiudvalget: Punkt 2: Lukket: Pendlerparkering på Waves")
 
 
-async def test_a_council_meeting_card_fits_teams_and_webex_and_opens_the_chosen_item(greve_index):
+async def test_a_council_meeting_card_fits_teams_and_webex_and_opens_the_chosen_item(greve_chat_on):
     # Regression: forty rows of buttons (24 KB of card) made both channels drop the card.
     from datetime import datetime, timezone
 
     from bot import teams, webex
     from bot.cards import answer_card, submitted_question
-    from handlers.conversation import Conversation
     from handlers.fit import fit_reply
-    from tests.chat import Chat
 
-    clock = lambda: datetime(2022, 6, 21, 9, 0, tzinfo=timezone.utc)  # noqa: E731
-    chat = Chat(Conversation(lambda: greve_index, clock=clock))
+    chat = greve_chat_on(datetime(2022, 6, 21, 9, 0, tzinfo=timezone.utc))
     reply = await chat.send("hvad besluttede byrådet i går?")
     for fits in (teams.fits, webex.fits):
         assert fit_reply(reply, fits).card is reply.card
