@@ -68,6 +68,17 @@ def sample_index(tmp_path_factory):
 
 
 @pytest.fixture
+async def connector(aiohttp_server):
+    """A fake Bot Connector (tests/fakes/connector.py) served on 127.0.0.1."""
+    from tests.fakes.connector import FakeConnector
+
+    fake = FakeConnector()
+    server = await aiohttp_server(fake.app(), host="127.0.0.1")
+    fake.url = str(server.make_url("/"))
+    return fake
+
+
+@pytest.fixture
 async def fake(aiohttp_server):
     """A fake Webex API (tests/fakes/webex_api.py) served on 127.0.0.1."""
     from tests.fakes.webex_api import FakeWebex

@@ -102,13 +102,8 @@ class Bot:
 
 
 @pytest.fixture
-async def bot(tmp_path, aiohttp_server, aiohttp_client):
-    connector = FakeConnector()
-    connector_server = await aiohttp_server(connector.app(), host="127.0.0.1")
-    connector.url = str(connector_server.make_url("/"))
-    webex = FakeWebex()
-    webex.server = await aiohttp_server(webex.app(), host="127.0.0.1")
-    bot = Bot(tmp_path, connector, webex)
+async def bot(tmp_path, connector, fake, aiohttp_client):
+    bot = Bot(tmp_path, connector, fake)
     bot.client = await aiohttp_client(bot.app)
     return bot
 

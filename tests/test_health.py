@@ -16,18 +16,9 @@ from handlers.messages import Reply
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from knowledge.state import StateStore
-from tests.fakes.connector import FakeConnector
 
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"
 NOTHING = "hvad besluttede direktionen om rumfærgeprogrammet på Mars?"
-
-
-@pytest.fixture
-async def connector(aiohttp_server) -> FakeConnector:
-    fake = FakeConnector()
-    server = await aiohttp_server(fake.app(), host="127.0.0.1")
-    fake.url = str(server.make_url("/"))
-    return fake
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from bot.settings import Settings, SettingsError
 from bot.webex import WEBEX_BOT, WEBEX_RETRY
 from bot.webex_client import RetryPolicy
 from knowledge.live import LiveIndex
-from tests.fakes.connector import FakeConnector
 
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"
 SECRET = "webhook-secret-value"
@@ -42,14 +41,6 @@ def captured():
 def records(stream: io.StringIO) -> list[dict]:
     lines = [line for line in stream.getvalue().splitlines() if line.strip()]
     return [json.loads(line) for line in lines]  # fails on any line that is not one JSON object
-
-
-@pytest.fixture
-async def connector(aiohttp_server) -> FakeConnector:
-    fake = FakeConnector()
-    server = await aiohttp_server(fake.app(), host="127.0.0.1")
-    fake.url = str(server.make_url("/"))
-    return fake
 
 
 def teams_message(service_url: str, text: str) -> dict:

@@ -24,7 +24,6 @@ from handlers import texts
 from handlers.compose_search import search_decisions
 from handlers.conversation import Conversation
 from knowledge.live import LiveIndex
-from tests.fakes.connector import FakeConnector
 
 BOT = ChannelAccount(id="28:beslutningsbot", name="Beslutningsbot")
 USER = ChannelAccount(id="29:anne", name="Anne Jensen", aad_object_id="aad-anne")
@@ -154,13 +153,6 @@ async def test_a_preview_shows_markup_from_the_minutes_as_text(sample_index, mon
 
 
 # --- over HTTP, against the fake Bot Connector ----------------------------------------------
-
-
-@pytest.fixture
-async def connector(aiohttp_server) -> FakeConnector:
-    fake = FakeConnector()
-    fake.url = str((await aiohttp_server(fake.app(), host="127.0.0.1")).make_url("/"))
-    return fake
 
 
 async def test_the_invoke_is_answered_over_http_with_the_body_as_json_once(aiohttp_client, sample_index, tmp_path,

@@ -16,8 +16,6 @@ import pytest
 
 from bot.webex import MAX_CARD_BYTES
 from tests.test_channels_end_to_end import Bot
-from tests.fakes.connector import FakeConnector
-from tests.fakes.webex_api import FakeWebex
 
 HOSTILE = (
     "<@all> se her <@personEmail:borgmester@kommune.dk|Borgmesteren> "
@@ -64,15 +62,10 @@ LIST_START = re.compile(r"^(?:[->]\s*)*\d+\.\s", re.MULTILINE)
 
 
 @pytest.fixture
-async def hostile(tmp_path, aiohttp_server, aiohttp_client):
-    connector = FakeConnector()
-    connector_server = await aiohttp_server(connector.app(), host="127.0.0.1")
-    connector.url = str(connector_server.make_url("/"))
-    webex = FakeWebex()
-    webex.server = await aiohttp_server(webex.app(), host="127.0.0.1")
+async def hostile(tmp_path, connector, fake, aiohttp_client):
     (tmp_path / "minutes").mkdir()
     (tmp_path / "minutes" / "hostile.txt").write_text(HOSTILE_MINUTES, encoding="utf-8")
-    bot = Bot(tmp_path, connector, webex, samples=False)
+    bot = Bot(tmp_path, connector, fake, samples=False)
     bot.client = await aiohttp_client(bot.app)
     return bot
 

@@ -30,7 +30,6 @@ from handlers import texts
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
 from knowledge.live import LiveIndex
-from tests.fakes.connector import FakeConnector
 
 BOT = ChannelAccount(id="28:beslutningsbot", name="Beslutningsbot")
 USER = ChannelAccount(id="29:anne", name="Anne Jensen", aad_object_id="aad-anne")
@@ -251,14 +250,6 @@ def test_mention_read_off_the_wire_is_removed():
 
 
 # --- HTTP in-process, against a fake Bot Connector -------------------------------------------
-
-
-@pytest.fixture
-async def connector(aiohttp_server) -> FakeConnector:
-    fake = FakeConnector()
-    server = await aiohttp_server(fake.app(), host="127.0.0.1")
-    fake.url = str(server.make_url("/"))
-    return fake
 
 
 @pytest.fixture

@@ -14,19 +14,13 @@ import pytest
 
 from bot.server import create_app
 from bot.webex import WEBEX_BOT, WEBEX_RETRY
-from tests.fakes.connector import FakeConnector
-from tests.fakes.webex_api import FakeWebex, Scripted
+from tests.fakes.webex_api import Scripted
 from tests.test_channels_end_to_end import QUICK, SECRET, Bot
 
 
 @pytest.fixture
-async def bot(tmp_path, aiohttp_server, aiohttp_client):
-    connector = FakeConnector()
-    connector_server = await aiohttp_server(connector.app(), host="127.0.0.1")
-    connector.url = str(connector_server.make_url("/"))
-    webex = FakeWebex()
-    webex.server = await aiohttp_server(webex.app(), host="127.0.0.1")
-    bot = Bot(tmp_path, connector, webex)
+async def bot(tmp_path, connector, fake, aiohttp_client):
+    bot = Bot(tmp_path, connector, fake)
     bot.client = await aiohttp_client(bot.app)
     bot.make_client = aiohttp_client
     return bot
