@@ -10,7 +10,6 @@ a `.npz` file beside the TinyDB store, named after the index generation they bel
 from __future__ import annotations
 
 import io
-import os
 from array import array
 from collections import Counter
 from itertools import repeat
@@ -24,7 +23,7 @@ import numpy as np
 
 from knowledge import acronyms as acronym_module
 from knowledge.model import whole_text
-from knowledge.store import write_atomic
+from knowledge.store import remove_other_generations, write_atomic
 from knowledge.text import terms
 
 TITLE, DECISION, SUMMARY, BODY = 1, 2, 4, 8
@@ -214,9 +213,4 @@ def sidecar_path(store_path: Path, generation: str) -> Path:
 
 def remove_stale(store_path: Path, keep: str) -> None:
     """Delete the postings files of generations other than `keep`."""
-    for path in store_path.parent.glob(f"{store_path.stem}.*.npz"):
-        if path.name != sidecar_path(store_path, keep).name:
-            try:
-                os.remove(path)
-            except OSError:
-                pass
+    remove_other_generations(store_path, "npz", sidecar_path(store_path, keep))

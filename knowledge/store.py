@@ -73,6 +73,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_other_generations(store_path: Path, suffix: str, keep: Path) -> None:
+    """Delete this store's `<stem>.<generation>.<suffix>` files other than `keep` (the files
+    of earlier index generations, once the store names the new one)."""
+    for path in store_path.parent.glob(f"{store_path.stem}.*.{suffix}"):
+        if path.name != keep.name:
+            _remove_quietly(path)
+
+
 def _remove_quietly(path: str | Path) -> None:
     try:
         os.remove(path)

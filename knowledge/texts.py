@@ -32,6 +32,7 @@ import numpy as np
 import orjson
 
 from knowledge.errors import IndexingFailed
+from knowledge.store import remove_other_generations
 
 # The sections an item keeps on disk; everything else of a row stays in memory.
 LONG = ("resume", "indstilling", "sagsfremstilling", "supplerende", "okonomi", "afgoeres_af",
@@ -177,9 +178,4 @@ def _failed(path: Path, error: OSError) -> IndexingFailed:
 def remove_stale(store_path: Path, keep: str) -> None:
     """Delete the texts files of generations other than `keep`. A server still answering
     from one keeps reading it through its mapping until it loads the new generation."""
-    for path in store_path.parent.glob(f"{store_path.stem}.*.texts"):
-        if path.name != texts_path(store_path, keep).name:
-            try:
-                os.remove(path)
-            except OSError:
-                pass
+    remove_other_generations(store_path, "texts", texts_path(store_path, keep))
