@@ -88,6 +88,15 @@ async def fake(aiohttp_server):
     return fake
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now, for a server started as a subprocess."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def load_questions(path: Path = DATA / "questions.jsonl") -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -27,17 +26,12 @@ from handlers import texts
 from knowledge.indexer import build_index
 from knowledge.paths import SAMPLES_DIR
 from tests.test_faults import ANSWER, QUESTION, channels, readyz  # noqa: F401 (fixture)
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 # --- point 6: two servers on one data folder ---------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Serve:

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import pytest
 from bot import teams_package
 from bot.settings import Settings
 from bot.teams_package import ICONS, PackageError, build_package, png_header
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -156,12 +156,6 @@ def test_dockerignore_keeps_secrets_out_and_what_the_image_needs_in():
 
     assert all(ignored(name) for name in (".env", ".env.production", ".venv", ".git", "data"))
     assert not any(ignored(name) for name in ("requirements.lock", "pyproject.toml", "README.md", "bot", "handlers", "knowledge"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run_healthcheck(port: int) -> subprocess.CompletedProcess:

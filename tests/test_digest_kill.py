@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -35,6 +34,7 @@ from knowledge.paths import SAMPLES_DIR
 from knowledge.state import StateStore
 from tests.conftest import NEW_MEETING
 from tests.fakes.webex_api import FakeWebex
+from tests.conftest import free_port
 
 SECRET = "webhook-secret"
 ROOMS = 20
@@ -56,12 +56,6 @@ class HoldingWebex(FakeWebex):
             if len(self.arrived) > self.let_through:
                 await asyncio.sleep(3600)
         return await super()._post_message(request)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
