@@ -34,7 +34,7 @@ def answer_card(data: dict[str, Any], version: str = "1.5", steps: bool = True) 
     """The Adaptive Card for one answer (see `handlers.answer.card_data`), or for a list
     when the data is one (`kind` "list", see `handlers.listing`). With `steps` the suggested
     next steps (`handlers.next_steps`) are buttons at the card's foot; Teams' personal chats
-    show them as suggested actions instead (`bot.teams`)."""
+    show them as suggested actions instead (`bot.teams.channel`)."""
     if data.get("kind") == "list":
         return list_card(data, version)
     if data.get("kind") == "digest":

@@ -18,20 +18,23 @@ import argparse
 import json
 import logging
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
-from bot import loadtest, sync_bench, teams_package, webex_register
 from bot.settings import Settings, SettingsError
 from handlers import texts
 from handlers.answer import answer_reply
 from handlers.report import index_summary, index_unavailable, indexing_failed
 from knowledge import open_index
-from knowledge.errors import IndexUnavailable, IndexingFailed
+from knowledge.errors import IndexingFailed, IndexUnavailable
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.links import Links
 
 log = logging.getLogger("beslutningsbot")
+
+# Subcommands that live outside the running bot (the operator's tools) plug in here.
+COMMANDS_GROUP = "beslutningsbot.commands"
 
 
 def _settings() -> Settings:
@@ -140,8 +143,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_digest(args: argparse.Namespace) -> int:
     from datetime import datetime, timedelta, timezone
 
-    from handlers.digests import digest_reply
     from handlers import texts
+    from handlers.digests import digest_reply
     from knowledge.digest import build_digest
 
     settings = _settings()
@@ -175,33 +178,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    if args.state:
-        from bot.state_bench import run_state_bench
-
-        return run_state_bench(args.state)
-    if args.flood:
-        from bot.flood_bench import run_flood_bench
-
-        return run_flood_bench(args.flood, args.service_latency)
-    if args.sync:
-        from bot.sync_bench import run_sync_bench
-
-        return run_sync_bench(args)
-    if args.digest:
-        from bot.digest_bench import run_digest_bench
-
-        return run_digest_bench(args.digest)
-    from bot.bench import run_bench
-
-    return run_bench(args)
-
-
 def cmd_feedback(args: argparse.Namespace) -> int:
     """Write the stored feedback as a question file for `bench --questions`."""
     import json
 
-    from knowledge.feedback import FEEDBACK_FILE, FeedbackLog, export
+    from handlers.state.feedback_log import FEEDBACK_FILE, FeedbackLog, export
 
     log = FeedbackLog(_settings().state_path.with_name(FEEDBACK_FILE))
     questions = export(log.rows)
@@ -249,27 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the Teams and Webex server")
     serve.set_defaults(run=cmd_serve)
 
-    bench = commands.add_parser("bench", help="measure search quality and speed")
-    bench.add_argument("--questions", type=Path, default=None, help="question file (default: tests/data/questions.jsonl)")
-    bench.add_argument("--minutes", type=Path, default=None,
-                       help="minutes to index and ask (default: the bundled samples; no synthetic run then)")
-    bench.add_argument("--synthetic", type=int, default=100_000, help="synthetic items mixed in (0: none)")
-    bench.add_argument("--queries", type=int, default=2000, help="timed queries for the latency figures")
-    bench.add_argument("--calibrate", action="store_true", help="print the coverage of first hits (threshold data)")
-    bench.add_argument("--digest", type=int, default=0, metavar="N",
-                       help="instead: send a digest to N subscribers through a local Teams connector")
-    bench.add_argument("--state", type=int, default=0, metavar="N",
-                       help="instead: time the state store's writes with N subscriptions, and a question beside audit traffic")
-    bench.add_argument("--flood", type=int, default=0, metavar="N",
-                       help="instead: N concurrent 1 MB unauthenticated Teams posts beside a Webex question")
-    bench.add_argument("--service-latency", type=float, default=0.02,
-                       help="with --flood: seconds the Webex API stand-in takes per call")
-    sync_bench.add_arguments(bench)
-    bench.set_defaults(run=cmd_bench)
-
-    teams_package.add_parser(commands)
-    webex_register.add_parser(commands)
-    loadtest.add_parser(commands)
+    for entry in entry_points(group=COMMANDS_GROUP):
+        entry.load()(commands)
     return parser
 
 

@@ -12,16 +12,16 @@ import sys
 
 from bot.settings import Settings
 from handlers import texts
+from handlers.clock import utc_now
 from handlers.conversation import Conversation
 from handlers.digests import Digests
 from handlers.messages import Incoming, Reply
 from handlers.reindex import Reindexer
-from handlers.clock import utc_now
 from handlers.report import indexing_failed
+from handlers.state.store import StateStore
 from knowledge.errors import IndexingFailed
 from knowledge.indexer import ensure_index
 from knowledge.live import LiveIndex
-from knowledge.state import StateStore
 
 CONSOLE_USER = "console"
 

@@ -19,8 +19,9 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import ConversationReference
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential
 
-from bot import teams, webex
-from bot.webex_client import WebexError
+from bot.teams import channel as teams
+from bot.webex import channel as webex
+from bot.webex.client import WebexError
 from handlers.digests import FAILED, GONE, SENT
 from handlers.messages import Incoming, Reply
 

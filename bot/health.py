@@ -24,8 +24,8 @@ from aiohttp import web
 
 from bot.logs import request_context
 from bot.metrics import METRICS, Metrics
+from handlers.state.store import StateStore
 from knowledge.live import LiveIndex
-from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
 

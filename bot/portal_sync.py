@@ -19,9 +19,9 @@ from typing import Callable
 
 from bot.settings import Settings
 from handlers.clock import Clock
+from handlers.state.store import StateStore
 from knowledge.errors import IndexingFailed, SyncFailed
 from knowledge.live import LiveIndex
-from knowledge.state import StateStore
 from knowledge.sync import FetchReport, SyncLimits, SyncReport, fetch_portal, last_sync, sync_portal
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from datetime import datetime
 from handlers.clock import Clock
 from handlers.digests import Digests, RunResult
 from handlers.schedule import WeeklySchedule
-from knowledge.state import StateStore
+from handlers.state.store import StateStore
 
 log = logging.getLogger(__name__)
 LAST_SLOT = "digest_last_slot"

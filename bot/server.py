@@ -1,7 +1,7 @@
 """The aiohttp server that carries both channels: built by `create_app(settings)`.
 
-Routes: `POST /api/messages` (Teams, `bot.teams`), `POST /api/webex` (Webex webhooks,
-`bot.webex`), and `GET /healthz`, `GET /readyz` and `GET /metrics` (`bot.health`). One `Conversation` answers both channels, against the
+Routes: `POST /api/messages` (Teams, `bot.teams.channel`), `POST /api/webex` (Webex webhooks,
+`bot.webex.channel`), and `GET /healthz`, `GET /readyz` and `GET /metrics` (`bot.health`). One `Conversation` answers both channels, against the
 `LiveIndex` of the configured data folder, which a background task keeps up to date when
 another process rebuilds the index.
 """
@@ -28,11 +28,11 @@ from handlers.clock import Clock, utc_now
 from handlers.conversation import Conversation
 from handlers.digests import Digests
 from handlers.reindex import Reindexer
+from handlers.state.store import StateStore
 from knowledge import SAMPLES_DIR
 from knowledge.errors import IndexingFailed
 from knowledge.indexer import Reader, ensure_index, read_minutes
 from knowledge.live import LiveIndex
-from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     """The server for `settings`. Tests may pass the live index, a clock they move, the
     state store, the minutes reader or a whole conversation; the rest comes from the
     settings."""
-    from bot import teams, webex
+    from bot.teams import channel as teams
+    from bot.webex import channel as webex
 
     app = web.Application(client_max_size=1024 * 1024)
     live = live or LiveIndex(settings.store_path)

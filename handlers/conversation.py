@@ -19,18 +19,18 @@ from rapidfuzz import fuzz, process
 from handlers import texts
 from handlers.answer import answer_reply
 from handlers.clock import LOCAL, Clock, utc_now
-from handlers.feedback import record as record_feedback
 from handlers.examples import console_welcome, empty_question_reply, help_reply, welcome_markdown
+from handlers.feedback import record as record_feedback
 from handlers.followup import FocusMemory, answer_follow_up, open_item, open_meeting
 from handlers.messages import Incoming, Outbox, Reply
 from handlers.report import index_unavailable
+from handlers.state.feedback_log import FEEDBACK_FILE, FeedbackLog
+from handlers.state.store import StateStore
 from handlers.status import status_reply
 from knowledge.errors import IndexUnavailable
-from knowledge.feedback import FEEDBACK_FILE, FeedbackLog
 from knowledge.index import Index
 from knowledge.links import Links
 from knowledge.search import Hit
-from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
 

@@ -20,18 +20,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Awaitable, Callable
 
-from handlers import texts
-from handlers import digest_card, markup
-from handlers.fit import cut, utf8_size
+from handlers import digest_card, markup, texts
 from handlers.clock import Clock, local_time
+from handlers.fit import cut, utf8_size
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
+from handlers.state.store import StateStore
 from knowledge import outcome
 from knowledge.bodies import display_name
 from knowledge.dates import danish
 from knowledge.digest import Digest, DigestEntry, build_digest, newest_indexing_time
 from knowledge.index import Index
-from knowledge.state import StateStore
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ press, and the lines an admin's `status` shows.
 A button carries `{"feedback": "right"|"wrong", "asked": <question>, "item": <id>, "date",
 "number", "body"}` (flat strings: a Webex submit brings its data back as inputs): the
 question as asked and the item the answer showed, so the press is stored without looking
-anything up (`knowledge.feedback`).
+anything up (`handlers.state.feedback_log`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from handlers import texts
 from handlers.messages import Reply
-from knowledge.feedback import RIGHT, WRONG, FeedbackLog, row
+from handlers.state.feedback_log import RIGHT, WRONG, FeedbackLog, row
 from knowledge.search import Hit
 
 WRONG_SHOWN = 5

@@ -20,10 +20,10 @@ from handlers import markup, texts
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
 from handlers.report import failure_reason, file_lines, skipped_meetings, sync_failed
+from handlers.state.store import StateStore
 from knowledge.errors import IndexingFailed, SyncFailed
 from knowledge.indexer import IndexReport, Reader, build_index, read_minutes
 from knowledge.live import LiveIndex
-from knowledge.state import StateStore
 
 log = logging.getLogger(__name__)
 Notify = Callable[[Reply], Awaitable[None]]

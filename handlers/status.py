@@ -13,10 +13,10 @@ from handlers.clock import local_time
 from handlers.feedback import status_lines
 from handlers.messages import Reply
 from handlers.report import index_unavailable, sync_status
+from handlers.state.store import StateStore
 from knowledge.dates import danish
 from knowledge.errors import IndexUnavailable
 from knowledge.index import Index
-from knowledge.state import StateStore
 
 AUDIT_SHOWN = 10
 NAME_LIMIT = 80

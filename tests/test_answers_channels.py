@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bot.teams import BeslutningsBot
+from bot.teams.channel import BeslutningsBot
 from handlers.conversation import Conversation
 from tests.chat import card_actions
 from tests.test_teams import card_of, shown, teams_adapter

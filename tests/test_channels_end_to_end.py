@@ -17,8 +17,8 @@ import pytest
 
 from bot.server import DIGESTS, REINDEXER, SCHEDULER, STATE, create_app
 from bot.settings import Settings
-from bot.webex import WEBEX_RETRY
-from bot.webex_client import RetryPolicy
+from bot.webex.channel import WEBEX_RETRY
+from bot.webex.client import RetryPolicy
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR

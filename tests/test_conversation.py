@@ -6,7 +6,7 @@ import pytest
 
 from handlers.conversation import Conversation
 from handlers.messages import Incoming
-from knowledge.state import StateStore
+from handlers.state.store import StateStore
 from tests.chat import Chat
 
 
@@ -96,8 +96,8 @@ async def test_a_command_word_followed_by_a_question_is_a_question(chat):
 
 
 async def test_an_empty_index_says_so(tmp_path):
-    from knowledge.indexer import build_index
     from knowledge.index import Index
+    from knowledge.indexer import build_index
 
     (tmp_path / "minutes").mkdir()
     build_index([tmp_path / "minutes"], tmp_path / "index.json")

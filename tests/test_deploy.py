@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import teams_package
 from bot.settings import Settings
-from bot.teams_package import ICONS, PackageError, build_package, png_header
 from tests.conftest import free_port
+from tools import teams_package
+from tools.teams_package import ICONS, PackageError, build_package, png_header
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"

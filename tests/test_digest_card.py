@@ -4,11 +4,12 @@ fits Teams' 40 KB (UTF-16) and Webex's card limit and is valid against the schem
 
 from __future__ import annotations
 
-from bot import teams, webex
 from bot.cards import answer_card
+from bot.teams import channel as teams
+from bot.webex import channel as webex
 from handlers.conversation import Conversation
-from handlers.fit import fit_reply
 from handlers.digests import MAX_ENTRIES, digest_reply
+from handlers.fit import fit_reply
 from knowledge.digest import Digest, DigestEntry, build_digest
 from tests.chat import Chat, card_actions
 from tests.test_schemas import TEAMS_CARD, WEBEX_CARD, problems

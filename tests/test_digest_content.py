@@ -130,8 +130,9 @@ async def test_a_council_meeting_card_fits_teams_and_webex_and_opens_the_chosen_
     # Regression: forty rows of buttons (24 KB of card) made both channels drop the card.
     from datetime import datetime, timezone
 
-    from bot import teams, webex
     from bot.cards import answer_card, submitted_question
+    from bot.teams import channel as teams
+    from bot.webex import channel as webex
     from handlers.fit import fit_reply
 
     chat = greve_chat_on(datetime(2022, 6, 21, 9, 0, tzinfo=timezone.utc))

@@ -27,14 +27,13 @@ import pytest
 from aiohttp import web
 
 from handlers import texts
+from handlers.state.store import StateStore
 from knowledge.digest import newest_indexing_time
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.paths import SAMPLES_DIR
-from knowledge.state import StateStore
-from tests.conftest import NEW_MEETING
+from tests.conftest import NEW_MEETING, free_port
 from tests.fakes.webex_api import FakeWebex
-from tests.conftest import free_port
 
 SECRET = "webhook-secret"
 ROOMS = 20

@@ -10,13 +10,12 @@ import pytest
 from handlers.conversation import Conversation
 from handlers.digests import FAILED, GONE, SENT, Digests
 from handlers.schedule import WeeklySchedule
+from handlers.state.store import StateStore
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from knowledge.state import StateStore
 from tests.chat import Chat
 from tests.conftest import NEW_MEETING
-
 
 
 class World:

@@ -2,7 +2,7 @@
 channels answering 5xx for a while, and two writers at once.
 
 `beslutningsbot index` runs as a real subprocess (`python -m bot index`) on the sample
-minutes and a few hundred synthetic meetings (`knowledge.synthetic`). To stop it at a
+minutes and a few hundred synthetic meetings (`tools.synthetic`). To stop it at a
 chosen point of its writing, the subprocess gets a `sitecustomize` that makes the Nth
 `os.fsync` first leave a marker file and then wait, as a slow disk would: the test kills
 it, or holds it there, at that point. Every wait is bounded.
@@ -27,26 +27,27 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli, teams_connector
+from bot import cli
 from bot.server import create_app
 from bot.settings import Settings
-from bot.webex import WEBEX_BOT, WEBEX_RETRY
-from bot.webex_client import RetryPolicy
+from bot.teams import connector as teams_connector
+from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
+from bot.webex.client import RetryPolicy
 from handlers import texts
+from handlers.clock import utc_now
 from handlers.conversation import Conversation
 from handlers.reindex import Reindexer
-from handlers.clock import utc_now
-from knowledge import synthetic
+from handlers.state.store import StateStore
 from knowledge.errors import IndexingFailed
 from knowledge.index import Index
 from knowledge.indexer import build_index, lock_path, writer_lock
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from knowledge.state import StateStore
 from tests.chat import Chat, RecordingOutbox
 from tests.conftest import NEW_MEETING
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
+from tools import synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC_MEETINGS = 600

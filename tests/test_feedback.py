@@ -11,16 +11,16 @@ import pytest
 from botbuilder.schema import Activity
 
 from bot.cards import answer_card
-from bot.teams import BeslutningsBot
+from bot.teams.channel import BeslutningsBot
 from handlers.conversation import Conversation
-from knowledge import evaluate
-from knowledge.feedback import FEEDBACK_FILE, FeedbackLog
-from knowledge.state import StateStore
+from handlers.state.feedback_log import FEEDBACK_FILE, FeedbackLog
+from handlers.state.store import StateStore
 from tests.chat import Chat, card_actions
 from tests.test_cli import run
 from tests.test_schemas import TEAMS_CARD, WEBEX_CARD, problems
 from tests.test_teams import card_of, teams_adapter
 from tests.test_webex import action_webhook, client, deliver, live, message_webhook, settings  # noqa: F401
+from tools import evaluate
 
 ASKED = "hvad besluttede direktionen om Hændelseslog?"
 

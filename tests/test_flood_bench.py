@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.flood_bench import run_flood
+from tools.flood_bench import run_flood
 
 
 async def test_the_flood_bench_answers_every_post_with_401_or_413_and_reports_the_webex_question():

@@ -13,9 +13,9 @@ from bot.metrics import METRICS, Metrics
 from bot.server import create_app
 from bot.settings import Settings
 from handlers.messages import Reply
+from handlers.state.store import StateStore
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from knowledge.state import StateStore
 
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"
 NOTHING = "hvad besluttede direktionen om rumfærgeprogrammet på Mars?"

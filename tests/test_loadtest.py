@@ -8,12 +8,12 @@ import asyncio
 
 import aiohttp
 
-from bot import loadtest
-from bot.loadtest import Figures, Question, _Ledger, _tally
-from bot.webex import MAX_CONCURRENT, Event, WebexBot
-from bot.webex_client import WebexClient
+from bot.webex.channel import MAX_CONCURRENT, Event, WebexBot
+from bot.webex.client import WebexClient
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
+from tools import loadtest
+from tools.loadtest import Figures, Question, _Ledger, _tally
 
 
 def test_the_parser_takes_the_documented_options():

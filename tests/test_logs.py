@@ -14,8 +14,8 @@ import pytest
 from bot import logs
 from bot.server import create_app
 from bot.settings import Settings, SettingsError
-from bot.webex import WEBEX_BOT, WEBEX_RETRY
-from bot.webex_client import RetryPolicy
+from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
+from bot.webex.client import RetryPolicy
 from knowledge.live import LiveIndex
 
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"

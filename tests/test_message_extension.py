@@ -13,17 +13,17 @@ import requests
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
-from bot import teams_search
 from bot.cards import CONTENT_TYPE
 from bot.server import create_app
 from bot.settings import Settings
-from bot.teams import BeslutningsBot
-from bot.teams_package import build_package
-from bot.teams_search import QUERY_INVOKE, SEARCH_COMMAND, SEARCH_PARAMETER
+from bot.teams.channel import BeslutningsBot
+from bot.teams import compose as teams_search
+from bot.teams.compose import QUERY_INVOKE, SEARCH_COMMAND, SEARCH_PARAMETER
 from handlers import texts
 from handlers.compose_search import search_decisions
 from handlers.conversation import Conversation
 from knowledge.live import LiveIndex
+from tools.teams_package import build_package
 
 BOT = ChannelAccount(id="28:beslutningsbot", name="Beslutningsbot")
 USER = ChannelAccount(id="29:anne", name="Anne Jensen", aad_object_id="aad-anne")
@@ -158,7 +158,7 @@ async def test_a_preview_shows_markup_from_the_minutes_as_text(sample_index, mon
 async def test_the_invoke_is_answered_over_http_with_the_body_as_json_once(aiohttp_client, sample_index, tmp_path,
                                                                           connector):
     # Regression guard: CloudAdapter.process in botbuilder 4.17.1 serializes an invoke body
-    # a second time and answers 500; bot/teams_adapter.py returns it as the bot made it.
+    # a second time and answers 500; bot/teams/adapter.py returns it as the bot made it.
     client = await aiohttp_client(create_app(Settings(data_dir=tmp_path, digest="off", teams_noauth="local"),
                                              live=LiveIndex(None, sample_index)))
     activity = {"type": "invoke", "name": QUERY_INVOKE, "id": "invoke-1", "channelId": "msteams",

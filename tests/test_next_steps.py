@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from botbuilder.schema import Activity
 
-from bot.teams import BeslutningsBot
+from bot.teams.channel import BeslutningsBot
 from handlers.conversation import Conversation
 from handlers.next_steps import next_steps
 from tests.chat import Chat, card_actions

@@ -10,17 +10,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from aiohttp import web
 
-from bot.portal_standin import PortalStandIn, load_meetings
 from bot.portal_sync import PortalSync, SyncScheduler
 from bot.settings import Settings
 from handlers.conversation import Conversation
 from handlers.reindex import Reindexer
+from handlers.state.store import StateStore
 from knowledge.errors import SyncFailed
 from knowledge.live import LiveIndex
-from knowledge.state import StateStore
 from knowledge.sync import SyncLimits
 from tests import portalmaker as pm
 from tests.chat import Chat, RecordingOutbox
+from tools.portal_standin import PortalStandIn, load_meetings
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
 LIMITS = SyncLimits(timeout=1.0, attempts=2, backoff=0.01, max_backoff=0.02, per_second=1000)

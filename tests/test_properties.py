@@ -21,12 +21,13 @@ import threading
 import pytest
 import requests
 from aiohttp import web
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.server import create_app
 from bot.settings import Settings
-from bot.webex import WEBEX_RETRY
-from bot.webex_client import RetryPolicy
+from bot.webex.channel import WEBEX_RETRY
+from bot.webex.client import RetryPolicy
 from handlers.answer import answer_reply
 from knowledge.errors import DocumentError
 from knowledge.indexer import build_index

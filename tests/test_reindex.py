@@ -11,10 +11,10 @@ import pytest
 
 from handlers.conversation import Conversation
 from handlers.reindex import Reindexer
+from handlers.state.store import StateStore
 from knowledge.indexer import build_index, read_minutes
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from knowledge.state import StateStore
 from tests.chat import Chat, RecordingOutbox
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from bot.webex import MAX_CARD_BYTES
+from bot.webex.channel import MAX_CARD_BYTES
 from tests.test_channels_end_to_end import Bot
 
 HOSTILE = (

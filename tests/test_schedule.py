@@ -8,7 +8,7 @@ import pytest
 
 from bot.scheduler import DigestScheduler
 from handlers.schedule import ScheduleError, WeeklySchedule
-from knowledge.state import StateStore
+from handlers.state.store import StateStore
 
 UTC = timezone.utc
 

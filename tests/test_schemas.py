@@ -18,16 +18,17 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot import teams, webex
 from bot.cards import answer_card
-from bot.teams_package import build_package
+from bot.teams import channel as teams
+from bot.webex import channel as webex
 from handlers.conversation import Conversation
 from handlers.fit import fit_reply, utf16_size
 from handlers.listing import pick_meeting_reply
 from handlers.messages import Incoming, Reply
-from tests.test_channels_end_to_end import Bot
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
+from tests.test_channels_end_to_end import Bot
+from tools.teams_package import build_package
 
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 APP_ID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"

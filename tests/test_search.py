@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from knowledge import evaluate
 from tests.conftest import DATA, load_questions
+from tools import evaluate
 
 QUESTIONS = load_questions()
 

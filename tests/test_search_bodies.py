@@ -137,8 +137,8 @@ def test_spring_of_a_year_is_a_period(greve_index):
 def test_questions_over_the_greve_meetings_are_mostly_right(greve_index):
     # Written as users ask (own words, typos, a committee, a period, case numbers, meeting
     # listings, questions nothing answers) before the ranking was looked at.
-    from knowledge import evaluate
     from tests.conftest import DATA, load_questions
+    from tools import evaluate
 
     checks = evaluate.run(greve_index, load_questions(DATA / "questions_greve.jsonl"))
     wrong = [(c.question["id"], c.question["q"], c.got[:2]) for c in checks if not c.ok]

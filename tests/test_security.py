@@ -26,11 +26,11 @@ from datetime import datetime
 
 import jwt
 import pytest
-from botframework.connector.auth import AuthenticationConstants
-from botframework.connector.auth import microsoft_app_credentials
+from botframework.connector.auth import AuthenticationConstants, microsoft_app_credentials
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from cryptography.hazmat.primitives.asymmetric import rsa
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jwt.algorithms import RSAAlgorithm
 
 from bot import cli
@@ -38,23 +38,23 @@ from bot.cards import answer_card
 from bot.logs import secret_filter
 from bot.server import REINDEXER, STATE, create_app
 from bot.settings import Settings, SettingsError
-from bot.teams import TEAMS_ADAPTER, reply_activity
-from bot.teams_connector import SigningKeys
-from bot.webex import WEBEX_BOT, WEBEX_RETRY
-from bot.webex_client import RetryPolicy
+from bot.teams.channel import TEAMS_ADAPTER, reply_activity
+from bot.teams.connector import SigningKeys
+from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
+from bot.webex.client import RetryPolicy
 from handlers import texts
 from handlers.answer import answer_reply, none_reply
-from handlers.markup import markdown as escape_markdown
 from handlers.conversation import COMMANDS, Conversation
 from handlers.digests import digest_reply
+from handlers.markup import markdown as escape_markdown
 from handlers.messages import Incoming
 from knowledge.digest import build_digest
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from knowledge.search import Result
 from knowledge.question import parse_question
+from knowledge.search import Result
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
 

@@ -11,9 +11,9 @@ import pytest
 
 from bot.server import DIGESTS, STATE, create_app
 from handlers.digests import MAX_SUBSCRIPTIONS_PER_CHAT
+from handlers.state.journal import journal_path
+from handlers.state.store import StateStore
 from knowledge.indexer import build_index
-from knowledge.journal import journal_path
-from knowledge.state import StateStore
 from tests.conftest import NEW_MEETING
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex

@@ -6,7 +6,6 @@ import socket
 
 import pytest
 
-from bot.portal_standin import PortalStandIn, load_meetings
 from knowledge.errors import SyncFailed
 from knowledge.index import Index
 from knowledge.indexer import build_index
@@ -14,6 +13,7 @@ from knowledge.portal import PORTAL_MANIFEST
 from knowledge.store import open_db, read_tables
 from knowledge.sync import SyncLimits, last_sync, portal_folder, sync_portal
 from tests import portalmaker as pm
+from tools.portal_standin import PortalStandIn, load_meetings
 
 # Quick limits, so that failures show in a fraction of a second.
 LIMITS = SyncLimits(timeout=1.0, attempts=2, backoff=0.01, max_backoff=0.02, per_second=1000)

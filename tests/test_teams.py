@@ -17,7 +17,8 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 from bot.cards import CONTENT_TYPE
 from bot.server import create_app
 from bot.settings import Settings
-from bot.teams import (
+from bot.teams.adapter import BotAuthConfig, TeamsAdapter
+from bot.teams.channel import (
     TEAMS_ADAPTER,
     TEAMS_APP_ID,
     TEAMS_BOT,
@@ -25,7 +26,6 @@ from bot.teams import (
     markdown_activity,
     without_bot_mention,
 )
-from bot.teams_adapter import BotAuthConfig, TeamsAdapter
 from handlers import texts
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
@@ -388,7 +388,7 @@ async def test_failing_turn_sends_the_danish_apology(serve, connector, caplog):
 
     client = await serve(conversation=Broken(lambda: None))
 
-    with caplog.at_level(logging.ERROR, logger="bot.teams_adapter"):
+    with caplog.at_level(logging.ERROR, logger="bot.teams.adapter"):
         response = await client.post("/api/messages", json=teams_activity(connector.url))
 
     assert response.status == 201
@@ -405,7 +405,7 @@ async def test_unexpected_failure_is_500_without_its_text(serve, connector, capl
         raise RuntimeError("indre detalje")
 
     monkeypatch.setattr(client.server.app[TEAMS_ADAPTER], "process_activity", explode)
-    with caplog.at_level(logging.ERROR, logger="bot.teams_adapter"):
+    with caplog.at_level(logging.ERROR, logger="bot.teams.adapter"):
         response = await client.post("/api/messages", json=teams_activity(connector.url))
 
     assert response.status == 500
@@ -420,7 +420,7 @@ async def test_without_an_app_id_only_this_machine_may_call(tmp_path):
 
     from aiohttp.test_utils import make_mocked_request
 
-    from bot.teams import messages
+    from bot.teams.channel import messages
 
     app = create_app(Settings(data_dir=tmp_path, teams_noauth="local"))
     for remote in ("203.0.113.5", "10.0.0.7", "2001:db8::1", "::ffff:10.0.0.7"):

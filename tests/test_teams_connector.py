@@ -12,11 +12,11 @@ from botframework.connector.auth import AuthenticationConstants
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from msrest.universal_http.requests import ClientRetryPolicy
 
-from bot import teams_connector
 from bot.server import create_app
 from bot.settings import Settings
-from bot.teams import TEAMS_ADAPTER
-from bot.teams_connector import KEY_TIMEOUT, SigningKeys
+from bot.teams.channel import TEAMS_ADAPTER
+from bot.teams import connector as teams_connector
+from bot.teams.connector import KEY_TIMEOUT, SigningKeys
 from knowledge.live import LiveIndex
 from tests.fakes.connector import FakeConnector
 

@@ -20,13 +20,12 @@ import jwt
 import pytest
 from aiohttp import web
 from botbuilder.schema import Activity
-from botframework.connector.auth import AuthenticationConstants
-from botframework.connector.auth import microsoft_app_credentials
+from botframework.connector.auth import AuthenticationConstants, microsoft_app_credentials
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 
 from bot.server import STATE
-from bot.teams_connector import SigningKeys
-from bot.teams_guard import MAX_ACTIVITY_BYTES
+from bot.teams.connector import SigningKeys
+from bot.teams.guard import MAX_ACTIVITY_BYTES
 from tests.test_security import (  # noqa: F401 (fixtures)
     APP_ID,
     APP_PASSWORD,
@@ -254,6 +253,6 @@ async def test_a_caller_who_hangs_up_mid_body_is_not_an_error(start, trusted_key
 def test_loopback_is_told_apart_also_on_a_dual_stack_socket(host, loopback):
     # A server listening on "::" sees a local IPv4 caller as ::ffff:127.0.0.1. ("localhost"
     # is a name, not an address: only a serviceUrl may use it.)
-    from bot.teams_guard import is_loopback_host
+    from bot.teams.guard import is_loopback_host
 
     assert is_loopback_host(host) is loopback

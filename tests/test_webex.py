@@ -14,12 +14,20 @@ import pytest
 
 from bot.server import create_app
 from bot.settings import Settings
-from bot.webex import (WEBEX_BOT, WEBEX_CLIENT, WEBEX_RETRY, Event, Identity, WebexBot,
-                       signature_valid, strip_mention)
-from bot.webex_client import RetryPolicy, WebexClient, WebexError
+from bot.webex.channel import (
+    WEBEX_BOT,
+    WEBEX_CLIENT,
+    WEBEX_RETRY,
+    Event,
+    Identity,
+    WebexBot,
+    signature_valid,
+    strip_mention,
+)
+from bot.webex.client import RetryPolicy, WebexClient, WebexError
 from handlers import texts
-from handlers.fit import cut, utf8_size
 from handlers.conversation import Conversation
+from handlers.fit import cut, utf8_size
 from handlers.messages import Incoming, Reply
 from knowledge.live import LiveIndex
 from tests.fakes.webex_api import BOT_EMAIL, BOT_ID, BOT_NAME, BOT_UUID, PERSON_EMAIL, PERSON_ID, FakeWebex, Scripted

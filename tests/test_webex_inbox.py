@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.server import create_app
-from bot.webex import WEBEX_BOT, WEBEX_RETRY
+from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
 from tests.fakes.webex_api import Scripted
 from tests.test_channels_end_to_end import QUICK, SECRET, Bot
 
@@ -113,7 +113,7 @@ async def test_questions_accepted_before_a_restart_are_answered_after_it(bot):
 
 
 def test_the_inbox_remembers_a_day_across_restarts_and_keeps_two_days_on_disk_at_most(tmp_path):
-    from bot.webex_inbox import REMEMBER, WebexInbox
+    from bot.webex.inbox import REMEMBER, WebexInbox
 
     clock = [1_800_000_000.0]
     path = tmp_path / "webex-inbox.jsonl"

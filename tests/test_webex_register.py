@@ -8,10 +8,10 @@ import asyncio
 import aiohttp
 import pytest
 
-from bot import webex_register
-from bot.webex_client import RetryPolicy, WebexClient, WebexError
-from bot.webex_register import RegisterError, register, remove, webhook_name
+from bot.webex.client import RetryPolicy, WebexClient, WebexError
 from tests.fakes.webex_api import TOKEN, FakeWebex
+from tools import webex_register
+from tools.webex_register import RegisterError, register, remove, webhook_name
 
 URL = "https://beslutningsbot.kommune.dk/api/webex"
 SECRET = "webhook-secret-1"

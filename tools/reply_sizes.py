@@ -1,7 +1,7 @@
 """Print how big each reply is as Teams and Webex would receive it, over minutes with a huge
 decision and a huge earlier decision (the minutes of tests/test_render_safety.py).
 
-    .venv/bin/python tools/reply_sizes.py
+    .venv/bin/python -m tools.reply_sizes
 
 Not part of the bot: a figure for docs/RELIABILITY.md ("Every reply fits its platform").
 """
@@ -14,15 +14,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bot import teams, webex  # noqa: E402
-from handlers.conversation import Conversation  # noqa: E402
-from handlers.fit import fit_reply  # noqa: E402
-from handlers.messages import Incoming  # noqa: E402
-from knowledge.indexer import build_index  # noqa: E402
-from knowledge.live import LiveIndex  # noqa: E402
-from tests.test_render_safety import HOSTILE_MINUTES  # noqa: E402
+from bot.teams import channel as teams
+from bot.webex import channel as webex
+from handlers.conversation import Conversation
+from handlers.fit import fit_reply
+from handlers.messages import Incoming
+from knowledge.indexer import build_index
+from knowledge.live import LiveIndex
+from tests.test_render_safety import HOSTILE_MINUTES
 
 QUESTIONS = ("zyxqvorp vejledning", "referat fra direktionen 15. oktober 2026")
 

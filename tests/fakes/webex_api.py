@@ -30,7 +30,7 @@ PREFIX = "/v1"
 
 def _now() -> str:
     # A message is created when a test adds it: the bot does not answer messages older
-    # than a day (bot/webex_inbox.py), so a fixed date in the past would never be answered.
+    # than a day (bot/webex/inbox.py), so a fixed date in the past would never be answered.
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 TOKEN = "test-token"
 BOT_UUID = "8a1b2c3d-0000-4000-8000-00000000b07"

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from bot.webex_client import WebexClient
+    from bot.webex.client import WebexClient
 
 WEBHOOKS = (("messages", "created"), ("attachmentActions", "created"))
 ROUTE = "/api/webex"
@@ -115,7 +115,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def cmd_webex_register(args: argparse.Namespace) -> int:
-    from bot.webex_client import WebexError
+    from bot.webex.client import WebexError
 
     try:
         settings = Settings.load()
@@ -156,7 +156,7 @@ def cmd_webex_register(args: argparse.Namespace) -> int:
 async def _run(settings: Settings, url: str | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     import aiohttp
 
-    from bot.webex_client import WebexClient
+    from bot.webex.client import WebexClient
 
     async with aiohttp.ClientSession() as session:
         client = WebexClient(settings.webex_api_url, settings.webex_token, session)

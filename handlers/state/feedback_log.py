@@ -6,7 +6,7 @@ verdict, the question as asked, the item shown (id, meeting date, item number, b
 the time. No sender, no conversation, no other message text.
 
 The export writes one question per asked question (the newest verdict wins), in the format
-of `tests/data/questions.jsonl` (see `knowledge.evaluate`): a right answer as `top1` with
+of `tests/data/questions.jsonl` (see `tools.evaluate`): a right answer as `top1` with
 the item shown as expected; a wrong one as `none` with the item shown kept as `shown`, so
 the bench counts it until someone writes the right item into `expect` and makes it `top1`.
 """

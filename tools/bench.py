@@ -1,7 +1,7 @@
 """`beslutningsbot bench`: search quality and speed, printed as figures.
 
 Quality is the share of a question file answered right (by the modes of
-`knowledge.evaluate`), over the sample minutes alone and again with synthetic minutes
+`tools.evaluate`), over the sample minutes alone and again with synthetic minutes
 mixed in. Speed and memory are measured in a fresh child process that only loads the
 stored index and answers questions, so the figures are those of a serving process, not
 of the process that just built the index.
@@ -20,10 +20,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from knowledge import evaluate, synthetic
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.paths import SAMPLES_DIR
+from tools import evaluate, synthetic
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
 
@@ -83,14 +83,14 @@ def index_in_child(sources: list[str], store: str) -> None:
 
 
 def _index_child(sources: list[Path], store: Path) -> dict:
-    code = (f"from bot.bench import index_in_child; "
+    code = (f"from tools.bench import index_in_child; "
             f"index_in_child({[str(source) for source in sources]!r}, {str(store)!r})")
     output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def _child(store: Path, questions: Path, queries: int) -> dict:
-    code = f"from bot.bench import measure; measure({str(store)!r}, {str(questions)!r}, {queries})"
+    code = f"from tools.bench import measure; measure({str(store)!r}, {str(questions)!r}, {queries})"
     output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return json.loads(output.stdout.strip().splitlines()[-1])
 

@@ -1,6 +1,6 @@
 """`beslutningsbot bench --sync N`: a sync of N meetings from a stand-in portal, in figures.
 
-The stand-in (bot/portal_standin.py) serves N meetings made from the real Greve ones in
+The stand-in (tools/portal_standin.py) serves N meetings made from the real Greve ones in
 its own thread, answering each call after `latency` seconds, at most `parallel` at a time,
 as a real portal's server does. The sync runs with its ordinary limits (a few requests at a
 time, a bounded rate). The figures say how close the first run comes to the pace the
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.portal_standin import PortalStandIn, load_meetings, multiply
 from knowledge.sync import SyncLimits, sync_portal
+from tools.portal_standin import PortalStandIn, load_meetings, multiply
 
 DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "greve-portal-json-2022"
 

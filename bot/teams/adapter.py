@@ -2,7 +2,7 @@
 
 `TeamsAdapter` is botbuilder's `CloudAdapter` with its own `process`: it refuses a request
 without a well-formed `Bearer` token with 401 before reading its body, a body over
-`bot.teams_guard.MAX_ACTIVITY_BYTES` with 413 before parsing it, one that is not a JSON
+`bot.teams.guard.MAX_ACTIVITY_BYTES` with 413 before parsing it, one that is not a JSON
 activity with 400, and checks the token against the activity's envelope before botbuilder
 deserializes the rest (and before botbuilder would fetch any signing keys); a single-tenant
 bot refuses other tenants. It returns an invoke's body as the bot made it
@@ -12,7 +12,7 @@ Danish, that something went wrong. The credentials come from `Settings` only, th
 `BotAuthConfig`, whose repr never shows the password.
 
 The parts of botbuilder that would wait on the network on the event loop (the signing
-keys, the connector clients and their tokens) are replaced in `bot.teams_connector`.
+keys, the connector clients and their tokens) are replaced in `bot.teams.connector`.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from botframework.connector.auth import AuthenticationConstants
 from msrest.serialization import Model
 
 from bot.settings import Settings
-from bot.teams_connector import KeysUnavailable, ReusingAuthentication, SigningKeys
-from bot.teams_guard import (
+from bot.teams.connector import KeysUnavailable, ReusingAuthentication, SigningKeys
+from bot.teams.guard import (
     INLINE_PARSE_BYTES,
     Refused,
     envelope,

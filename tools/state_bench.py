@@ -20,11 +20,11 @@ from typing import Callable
 from handlers.conversation import Conversation
 from handlers.digests import Digests
 from handlers.messages import Incoming
+from handlers.state.journal import COMPACT_AFTER
+from handlers.state.store import StateStore
 from knowledge.indexer import build_index
-from knowledge.journal import COMPACT_AFTER
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from knowledge.state import StateStore
 
 TOPICS_PER_CHAT = 5
 WRITES = 300

@@ -20,12 +20,12 @@ from aiohttp import web
 
 TEAMS_PER_CONVERSATION = 7
 TEAMS_OVERALL = 30
-from bot.fakes import ConnectorStandIn
 from bot.server import DIGESTS, STATE, create_app
 from bot.settings import Settings
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
+from tools.fakes import ConnectorStandIn
 
 SHARED_CHAT = 50
 NEW_MEETING = """REFERAT Direktionen d. 18-11-2026

@@ -3,7 +3,7 @@
 Subscriptions, reindex runs and small values live in a second TinyDB (`state.json` in the
 data folder; in memory for tests) on a `JournalStorage`, so a write appends the changed
 rows instead of rewriting the file; a reindex, which replaces the index file whole, never
-touches it. The audit log is a separate append-only file (`knowledge.audit`). Writes go
+touches it. The audit log is a separate append-only file (`handlers.state.audit`). Writes go
 through one lock, one writer at a time; every method is blocking and is called from a
 worker thread by the async code.
 
@@ -27,8 +27,8 @@ import orjson
 from tinydb import Query
 from tinydb.storages import MemoryStorage
 
-from knowledge.audit import AuditLog
-from knowledge.journal import JournalStorage, StateDamaged, StateDB, journal_path, read_snapshot
+from handlers.state.audit import AuditLog
+from handlers.state.journal import JournalStorage, StateDamaged, StateDB, journal_path, read_snapshot
 
 log = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ from botbuilder.schema import (
 )
 
 from bot.cards import CONTENT_TYPE, answer_card, submitted_question
-from bot import teams_search
 from bot.settings import Settings
-from bot.teams_adapter import BotAuthConfig, TeamsAdapter
-from bot.teams_guard import local_refusal
+from bot.teams.adapter import BotAuthConfig, TeamsAdapter
+from bot.teams import compose as teams_search
+from bot.teams.guard import local_refusal
 from handlers import feedback, markup, texts
 from handlers.conversation import Conversation
 from handlers.fit import fit_reply, utf16_size

@@ -31,8 +31,8 @@ from aiohttp import web
 from bot.cards import answer_card, attachment, submitted_question
 from bot.metrics import METRICS
 from bot.settings import Settings
-from bot.webex_inbox import WebexInbox, parse_time
-from bot.webex_client import DEFAULT_TIMEOUT, RetryPolicy, WebexClient, WebexError
+from bot.webex.client import DEFAULT_TIMEOUT, RetryPolicy, WebexClient, WebexError
+from bot.webex.inbox import WebexInbox, parse_time
 from handlers import feedback, texts
 from handlers.conversation import Conversation
 from handlers.fit import fit_reply, utf8_size

@@ -2,7 +2,7 @@
 Webex question, in figures (issue 11, point 1).
 
 The real server (`create_app`, Teams authentication on, Webex on) runs in this process on
-127.0.0.1 with a Webex API stand-in (`bot.fakes`). The Bot Framework's signing keys are a
+127.0.0.1 with a Webex API stand-in (`tools.fakes`). The Bot Framework's signing keys are a
 key made here, put in botbuilder's key cache as after a download, so a forged token is
 really checked (and fails) rather than refused for want of keys. First a Webex question is
 asked alone `rounds` times: its reply latency, from the webhook's POST to the reply reaching
@@ -42,7 +42,7 @@ SERVICE_LATENCY = 0.02
 
 def _flood_kinds(size: int) -> list[tuple[str, dict]]:
     """(name, how to send) of each flood: what an outsider without a valid token can send."""
-    from bot.teams_guard import MAX_ACTIVITY_BYTES
+    from bot.teams.guard import MAX_ACTIVITY_BYTES
 
     under = MAX_ACTIVITY_BYTES - 8 * 1024
     return [
@@ -62,10 +62,10 @@ async def run_flood(posts: int = 10, size: int = MEGABYTE, rounds: int = 5,
     from cryptography.hazmat.primitives.asymmetric import rsa
     from jwt.algorithms import RSAAlgorithm
 
-    from bot.fakes import WebexStandIn
     from bot.server import create_app
     from bot.settings import Settings
-    from bot.teams_connector import SigningKeys
+    from bot.teams.connector import SigningKeys
+    from tools.fakes import WebexStandIn
 
     trusted = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)

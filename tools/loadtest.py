@@ -2,7 +2,7 @@
 
 `run()` starts the server of `bot.server.create_app` in this process on 127.0.0.1, over an
 index of the bundled sample minutes in a temporary data folder. A child process plays the
-people and serves a stand-in Bot Connector and Webex API (`bot.fakes`), so that making the
+people and serves a stand-in Bot Connector and Webex API (`tools.fakes`), so that making the
 load does not take the server's CPU. It holds N conversations open for a bounded time, in
 turn Teams chats (activities to `/api/messages`, authentication off) and Webex rooms
 (signed webhooks to `/api/webex`). Each conversation asks the development questions in
@@ -265,8 +265,8 @@ def _people(connection, plan: dict) -> None:
 async def _play(connection, plan: dict) -> dict:
     import aiohttp
 
-    from bot.fakes import ConnectorStandIn, WebexStandIn
     from handlers import texts
+    from tools.fakes import ConnectorStandIn, WebexStandIn
 
     ledger = _Ledger()
     ledger.apologies = (texts.SORRY, *texts.INDEX_UNAVAILABLE.values())
@@ -421,7 +421,7 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m bot.loadtest`, until the subcommand is wired into `bot.cli`."""
+    """`python -m tools.loadtest`, until the subcommand is wired into `bot.cli`."""
     parser = argparse.ArgumentParser(prog="beslutningsbot")
     add_parser(parser.add_subparsers(dest="command", required=True))
     arguments = parser.parse_args(["loadtest", *(sys.argv[1:] if argv is None else argv)])
