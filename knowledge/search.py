@@ -15,11 +15,12 @@ import numpy as np
 
 from knowledge.bodies import BodyMatcher, aliases, display_name
 from knowledge.cases import MAX_CASES, Cases, normalise_case
-from knowledge.concepts import AFFIX_WEIGHT, Concept, ConceptBuilder
+from knowledge.concepts import AFFIX_WEIGHT, ConceptBuilder
 from knowledge.meetings import Meetings
-from knowledge.postings import DECISION, SUMMARY, TITLE, Postings
+from knowledge.postings import Postings
 from knowledge.question import Question, parse_question
 from knowledge.results import Hit, Result, make_hit
+from knowledge.scoring import Sparse, score as score_concepts
 from knowledge.text import fold, terms, words
 from knowledge.texts import Texts
 
@@ -35,7 +36,6 @@ CLOSED_OUTRANK = 0.25
 NAMED_SHARE = 0.5
 # "Se også" lists this many items after the answer.
 SEE_ALSO = 4
-STRONG = TITLE | DECISION | SUMMARY
 # Newer decisions are what people ask about: an item's score is raised by up to this
 # share, halving with every RECENCY_HALF_LIFE years of age relative to the newest meeting
 # in the index. It orders near-equal matches by date and keeps a long archive's old
@@ -209,20 +209,21 @@ class Searcher:
                 # No meeting at all in the period: say so and name the nearest meetings.
                 return Result("none", question, suggestions=self._nearest_meetings(question),
                               reason="no_meetings_in_period", meetings=self._nearest_choices(question))
-        score, coverage, title_cover = self._score(concepts)
+        scores = score_concepts(self.postings, concepts, self.recency)
+        score, coverage, title_cover, touched = scores.score, scores.coverage, scores.title_share, scores.docs
         if question.date_from or question.date_to:
             low = question.date_from.toordinal() if question.date_from else -1
             high = question.date_to.toordinal() if question.date_to else 10**9
-            outside = (self.dates < low) | (self.dates > high)
-            score[outside] = 0.0
+            dates = self.dates[touched]
+            score.values[(dates < low) | (dates > high)] = 0.0
         if question.year_hint:
             # A year beside the topic ("FBV 2024") prefers that year's meetings and titles.
-            score[self.years == question.year_hint] *= 1.25
+            score.values[self.years[touched] == question.year_hint] *= 1.25
         needed = MIN_COVERAGE_UNKNOWN if any(c.unknown for c in concepts) else MIN_COVERAGE
         everywhere = None
         if question.bodies:
             everywhere = score.copy()
-            score[~np.isin(self.body_of, self._body_numbers(question.bodies))] = 0.0
+            score.values[~np.isin(self.body_of[touched], self._body_numbers(question.bodies))] = 0.0
         asked = {self.postings.vocabulary[term_id] for concept in concepts
                  for variant in concept.variants if variant.weight > AFFIX_WEIGHT for term_id in variant.term_ids}
         ranked = self._rank(score, question, coverage, needed, asked)
@@ -260,7 +261,7 @@ class Searcher:
             hits.append(hit)
         return hits
 
-    def _last_stage_first(self, ranked: list[int], score: np.ndarray, question: Question) -> list[int]:
+    def _last_stage_first(self, ranked: list[int], score: Sparse, question: Question) -> list[int]:
         """With "seneste", the newest stage of the best case comes first: the case went on
         from the committee to Økonomiudvalget and Byrådet under the same number."""
         case = self.items[ranked[0]].get("case_number")
@@ -272,7 +273,7 @@ class Searcher:
             return [stages[0]] + [doc for doc in ranked if doc != stages[0]]
         return ranked
 
-    def _see_also(self, ranked: list[int], score: np.ndarray, question: Question) -> list[Hit]:
+    def _see_also(self, ranked: list[int], score: Sparse, question: Question) -> list[Hit]:
         """The next items, none closed unless asked for, and a case's stages at other bodies
         not again: under one number and title, the fagudvalg's, Økonomiudvalget's and
         Byrådet's items are one subject (the first hit's `stages` holds them all). The same
@@ -304,68 +305,18 @@ class Searcher:
         concepts = self.concepts.build(parse_question(topic).topic or topic)
         if not concepts or not self.items:
             return set()
-        _, coverage, _ = self._score(concepts)
+        coverage = score_concepts(self.postings, concepts, self.recency).coverage
         needed = MIN_COVERAGE_UNKNOWN if any(c.unknown for c in concepts) else MIN_COVERAGE
-        return {self.items[doc]["id"] for doc in np.flatnonzero(coverage >= needed)}
+        return {self.items[doc]["id"] for doc in coverage.docs[coverage.values >= needed].tolist()}
 
-    # --- scoring -----------------------------------------------------------------------
-
-    def _score(self, concepts: list[Concept]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        count = len(self.items)
-        total = np.zeros(count, dtype=np.float32)
-        covered = np.zeros(count, dtype=np.float32)
-        title_cover = np.zeros(count, dtype=np.float32)
-        weight_sum = sum(concept.idf for concept in concepts)
-        for concept in concepts:
-            best, mask, quality = self._concept_scores(concept)
-            touched = np.flatnonzero(best)
-            if not len(touched):
-                continue
-            total[touched] += concept.idf * best[touched]
-            in_body_only = (mask[touched] & STRONG) == 0
-            covered[touched] += concept.idf * quality[touched] * np.where(in_body_only, 0.5, 1.0)
-            title_cover[touched] += concept.idf * ((mask[touched] & TITLE) != 0)
-        coverage = covered / weight_sum
-        title_share = title_cover / weight_sum
-        # An item that covers the whole question beats one that matches a single word
-        # many times; a title that says what was asked beats the case text.
-        score = total * (0.25 + 0.75 * coverage ** 2) * (1.0 + title_share) * self.recency
-        return score, coverage, title_share
-
-    def _concept_scores(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per item: the best score of any variant, the fields it was found in, and how
-        sure the match is (1 for the exact word, less for a misspelling or a compound)."""
-        count = len(self.items)
-        best = np.zeros(count, dtype=np.float32)
-        mask = np.zeros(count, dtype=np.uint8)
-        quality = np.zeros(count, dtype=np.float32)
-        for variant in concept.variants:
-            docs, weights, masks = self._variant(variant.term_ids)
-            if not len(docs):
-                continue
-            values = weights * variant.weight
-            better = values > best[docs]
-            best[docs[better]] = values[better]
-            mask[docs[better]] = masks[better]
-            quality[docs] = np.maximum(quality[docs], variant.weight)
-        return best, mask, quality
-
-    def _variant(self, term_ids: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        docs, weights, masks = self.postings.slice(term_ids[0])
-        for term_id in term_ids[1:]:
-            other_docs, other_weights, other_masks = self.postings.slice(term_id)
-            docs, left, right = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
-            weights = np.minimum(weights[left], other_weights[right])
-            masks = masks[left] | other_masks[right]
-        return docs, weights, masks
-
-    def _rank(self, score: np.ndarray, question: Question, coverage: np.ndarray, needed: float,
+    def _rank(self, scores: Sparse, question: Question, coverage: Sparse, needed: float,
               asked: set[str] = frozenset()) -> list[int]:
-        positive = int(np.count_nonzero(score))
+        positive = int(np.count_nonzero(scores.values))
         if not positive:
             return []
         size = min(CANDIDATES, positive)
-        top = np.argpartition(-score, size - 1)[:size]
+        top = np.sort(scores.docs[np.argpartition(-scores.values, size - 1)[:size]])
+        score, coverage = scores.of(top), coverage.of(top)
         ordered = sorted(top.tolist(), key=lambda doc: (-score[doc], -self.dates[doc]))
         if question.latest:
             band = score[ordered[0]] * LATEST_BAND
@@ -409,15 +360,15 @@ class Searcher:
         title = set(terms(self.items[doc].get("title", "")))
         return bool(title) and len(title & asked) >= NAMED_SHARE * len(title)
 
-    def _suggest(self, score: np.ndarray, title_cover: np.ndarray) -> list[Hit]:
-        weighted = score + title_cover
+    def _suggest(self, score: Sparse, title_cover: Sparse) -> list[Hit]:
+        weighted = score.values + title_cover.values
         if not np.any(weighted):
             return []
         top = np.argsort(-weighted)[:3]
-        return [make_hit(self.item(doc), 0.0) for doc in top if weighted[doc] > 0]
+        return [make_hit(self.item(int(score.docs[at])), 0.0) for at in top if weighted[at] > 0]
 
 
-def _newer_first_among_ties(ordered: list[int], score: np.ndarray, dates: np.ndarray) -> list[int]:
+def _newer_first_among_ties(ordered: list[int], score: dict[int, float], dates: np.ndarray) -> list[int]:
     result: list[int] = []
     group: list[int] = []
     for doc in ordered:
