@@ -1,0 +1,90 @@
+"""The layout holds: imports run one way (tools -> bot -> handlers -> knowledge), and the
+channel libraries stay in the layer that translates channels.
+
+Every module is parsed with `ast`, so an import hidden inside a function counts as much as
+one at the top of the file.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("tools", "bot", "handlers", "knowledge")
+
+# What each package may not import, and why.
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    # The operator's tools sit on top; the running bot never depends on them (the CLI reaches
+    # them through the `beslutningsbot.commands` entry point).
+    "bot": ("tools",),
+    # The conversation is channel-neutral: it does not know the bot that carries it.
+    "handlers": ("tools", "bot"),
+    # The minutes know nothing of the conversation or the channels.
+    "knowledge": ("tools", "bot", "handlers"),
+}
+# Channel libraries and the web server, with the packages allowed to import them (tools
+# play the channels' counterparts in benches and stand-ins; tests are not checked).
+CONFINED: dict[str, tuple[str, ...]] = {
+    "botbuilder": ("bot", "tools"),
+    "botframework": ("bot", "tools"),
+    "aiohttp.web": ("bot", "tools"),
+}
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def imported_names(path: Path) -> list[tuple[int, str]]:
+    """Every absolute module name `path` imports, with its line, including `from x import y`
+    as both `x` and `x.y` (so `from aiohttp import web` counts as `aiohttp.web`)."""
+    names: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append((node.lineno, node.module))
+            names.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+    return names
+
+
+def within(name: str, top: str) -> bool:
+    return name == top or name.startswith(top + ".")
+
+
+def where(path: Path, line: int) -> str:
+    return f"{path.relative_to(ROOT)}:{line}"
+
+
+def test_every_package_has_modules_to_check():
+    # Guards the test itself: a moved package must not make the checks below pass vacuously.
+    for package in PACKAGES:
+        assert len(modules(package)) > 1, package
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_imports_run_one_way_tools_bot_handlers_knowledge(package):
+    wrong = [
+        f"{where(path, line)} imports {name}"
+        for path in modules(package)
+        for line, name in imported_names(path)
+        if any(within(name, top) for top in FORBIDDEN[package])
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("library", sorted(CONFINED))
+def test_channel_libraries_and_the_web_server_stay_in_the_bot(library):
+    allowed = CONFINED[library]
+    wrong = [
+        f"{where(path, line)} imports {name}"
+        for package in PACKAGES
+        if package not in allowed
+        for path in modules(package)
+        for line, name in imported_names(path)
+        if within(name, library)
+    ]
+    assert wrong == []
