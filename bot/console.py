@@ -12,6 +12,7 @@ import sys
 
 from bot.settings import Settings
 from handlers import texts
+from handlers.channels import SENT, Channel, fits_anything
 from handlers.clock import utc_now
 from handlers.conversation import Conversation
 from handlers.digests import Digests
@@ -29,6 +30,16 @@ CONSOLE_USER = "console"
 class PrintingOutbox:
     async def send(self, to: Incoming, reply: Reply) -> None:
         print(f"\n{reply.full_text}\n", flush=True)
+
+
+async def print_later(conversation_id: str, address: dict, reply: Reply) -> str:
+    """A later reply to a console conversation, from a server sharing its data folder."""
+    print(reply.full_text, flush=True)
+    return SENT
+
+
+# The console prints whatever it gets: every reply fits.
+CHANNEL = Channel("console", fits_anything, print_later)
 
 
 def console_conversation(settings: Settings) -> Conversation:

@@ -16,7 +16,7 @@ from pathlib import Path
 from aiohttp import web
 from filelock import FileLock, Timeout
 
-from bot import health
+from bot import console, health
 from bot.delivery import ChannelOutbox
 from bot.health import HEALTH, Health
 from bot.logs import RequestIdAccessLogger
@@ -24,6 +24,7 @@ from bot.metrics import Metrics
 from bot.portal_sync import PortalSync, SyncScheduler
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
+from handlers.channels import Channels
 from handlers.clock import Clock, utc_now
 from handlers.conversation import Conversation
 from handlers.digests import Digests
@@ -46,6 +47,7 @@ CONVERSATION = web.AppKey("conversation", Conversation)
 DIGESTS = web.AppKey("digests", Digests)
 REINDEXER = web.AppKey("reindexer", Reindexer)
 OUTBOX = web.AppKey("outbox", ChannelOutbox)
+CHANNELS = web.AppKey("channels", Channels)
 SCHEDULER = web.AppKey("scheduler", DigestScheduler)
 SYNC_SCHEDULER = web.AppKey("sync_scheduler", SyncScheduler)
 
@@ -62,7 +64,9 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     app = web.Application(client_max_size=1024 * 1024)
     live = live or LiveIndex(settings.store_path)
     state = state or StateStore(settings.state_path)
-    outbox = ChannelOutbox(app)
+    # Each channel registers itself when it is set up (below); the console is always there.
+    channels = Channels(console.CHANNEL)
+    outbox = ChannelOutbox(channels)
     schedule = settings.digest_schedule
     metrics = Metrics()
     digests = Digests(live.get, state, schedule, clock, deliver=metrics.counted_deliver(outbox.deliver))
@@ -79,6 +83,7 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     app[DIGESTS] = digests
     app[REINDEXER] = reindexer
     app[OUTBOX] = outbox
+    app[CHANNELS] = channels
     if schedule is not None:
         app[SCHEDULER] = DigestScheduler(digests, schedule, state, clock)
     if portal is not None and settings.sync_schedule is not None:
@@ -86,9 +91,9 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     health.setup(app, Health(live, state, metrics, digests_on=schedule is not None, reindexer=reindexer))
     # Both channels call the conversation through the counter, so each message is counted once.
     counted = metrics.instrument(conversation)
-    teams.setup(app, settings, counted)
+    teams.setup(app, settings, counted, channels)
     metrics.count_teams_failures(app[teams.TEAMS_ADAPTER])
-    webex.setup(app, settings, counted)
+    webex.setup(app, settings, counted, channels)
     app.cleanup_ctx.append(_keep_index_fresh)
     app.cleanup_ctx.append(_run_scheduler)
     return app

@@ -5,13 +5,12 @@ channel-neutral `Incoming` messages and the conversation's `Reply` back into Tea
 sends need later: the adapter (`TEAMS_ADAPTER`), the bot (`TEAMS_BOT`) and the app id
 (`TEAMS_APP_ID`, empty when authentication is off). A message has the bot's @mention
 removed; a pressed "Se også" button (an Action.Submit message, or an `adaptiveCard/action`
-invoke) asks the question it carries. An answer with card data goes out as an Adaptive
-Card 1.5, anything else as markdown.
+invoke) asks the question it carries. How a reply looks in Teams is `bot.teams.render`;
+how it is sent unasked, `bot.teams.proactive`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from http import HTTPStatus
@@ -19,39 +18,35 @@ from typing import Any
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
-from botbuilder.schema import (
-    ActionTypes,
-    Activity,
-    ActivityTypes,
-    Attachment,
-    CardAction,
-    ChannelAccount,
-    SuggestedActions,
-    TextFormatTypes,
-)
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
-from bot.cards import CONTENT_TYPE, answer_card, submitted_question
+from bot.cards import submitted_question
 from bot.settings import Settings
 from bot.teams.adapter import BotAuthConfig, TeamsAdapter
 from bot.teams import compose as teams_search
 from bot.teams.guard import local_refusal
-from handlers import feedback, markup, texts
+from bot.teams.proactive import TeamsSender
+# What a reply looks like in Teams and what fits one message (`bot.teams.render`); named
+# here too, as the Teams channel's own.
+from bot.teams.render import (  # noqa: F401
+    CARD_VERSION,
+    ENVELOPE_BYTES,
+    MAX_ACTIVITY_BYTES,
+    activity_size,
+    fits,
+    keep_lines,
+    markdown_activity,
+    reply_activities,
+    reply_activity,
+)
+from handlers import feedback, texts
+from handlers.channels import Channel, Channels
 from handlers.conversation import Conversation
-from handlers.fit import fit_reply, utf16_size
-from handlers.messages import Incoming, Reply
+from handlers.messages import Incoming
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "msteams"
-CARD_VERSION = "1.5"
-# Teams shows the summary in notifications and the activity feed instead of "sent a card".
-MAX_SUMMARY = 200
-# Teams refuses an activity over 40 KB, counted in UTF-16 over the serialized activity (text
-# and attachments). botbuilder sends JSON with non-ASCII characters as \u escapes, and the
-# Bot Connector adds the conversation, sender, recipient and service URL on the way:
-# ENVELOPE_BYTES keeps room for those.
-MAX_ACTIVITY_BYTES = 40_000
-ENVELOPE_BYTES = 4_000
 _OTHER_MENTION = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -187,80 +182,19 @@ def _universal_action_response(status: HTTPStatus, message: str) -> InvokeRespon
     return InvokeResponse(status=int(HTTPStatus.OK), body=body)
 
 
-def reply_activities(reply: Reply, suggest: bool = False) -> list[Activity]:
-    """The Teams messages for a reply and its extra replies, in order, each fitted to
-    Teams' size limit. With `suggest` an answer's next steps are suggested actions (imBack)."""
-    activities = [reply_activity(fit_reply(reply, fits), suggest)]
-    for extra in reply.extra:
-        activities += reply_activities(extra, suggest)
-    return activities
-
-
-def activity_size(activity: Activity) -> int:
-    """The activity's size as Teams counts it: UTF-16 bytes of its JSON as botbuilder sends it."""
-    return utf16_size(json.dumps(activity.serialize()))
-
-
-def fits(reply: Reply) -> bool:
-    """Whether the reply's activity stays under Teams' limit with room for the envelope."""
-    return activity_size(reply_activity(reply)) + ENVELOPE_BYTES <= MAX_ACTIVITY_BYTES
-
-
-def reply_activity(reply: Reply, suggest: bool = False) -> Activity:
-    """An Adaptive Card when the reply has card data, otherwise a markdown message."""
-    if not reply.card:
-        return markdown_activity(reply.markdown)
-    steps = reply.card.get("next_steps") or []
-    card = answer_card(reply.card, CARD_VERSION, steps=not suggest)
-    card["fallbackText"] = markup.clean(reply.text)
-    activity = Activity(
-        type=ActivityTypes.message,
-        # No text: Teams would show it above the card, the answer twice.
-        summary=_summary(reply.text),
-        attachments=[Attachment(content_type=CONTENT_TYPE, content=card)],
-    )
-    if suggest and steps:
-        # imBack: pressing one posts its question as the person's own message.
-        activity.suggested_actions = SuggestedActions(actions=[
-            CardAction(type=ActionTypes.im_back, title=markup.clean(step["title"]), value=step["question"])
-            for step in steps])
-    return activity
-
-
-def markdown_activity(markdown: str) -> Activity:
-    return Activity(type=ActivityTypes.message, text=keep_lines(markdown), text_format=TextFormatTypes.markdown)
-
-
-def keep_lines(markdown: str) -> str:
-    """`markdown` with a hard break ("  ") wherever a line is followed by another.
-
-    Teams renders a single line break as a space (seen in the Agents Playground: the help
-    text's last two lines and a decision's dated lines ran together); a blank line would
-    instead split lists and quotes apart.
-    """
-    lines = markdown.split("\n")
-    for number, line in enumerate(lines[:-1]):
-        if line.strip() and lines[number + 1].strip() and not line.endswith("  "):
-            lines[number] = line + "  "
-    return "\n".join(lines)
-
-
-def _summary(text: str) -> str:
-    first = next((line.strip() for line in markup.clean(text).splitlines() if line.strip()), "")
-    return first if len(first) <= MAX_SUMMARY else first[: MAX_SUMMARY - 1].rstrip() + "…"
-
-
 TEAMS_ADAPTER = web.AppKey("teams_adapter", TeamsAdapter)
 TEAMS_BOT = web.AppKey("teams_bot", BeslutningsBot)
 TEAMS_APP_ID = web.AppKey("teams_app_id", str)
 
 
-def setup(app: web.Application, settings: Settings, conversation: Conversation) -> None:
-    """Add `POST /api/messages` to `app` and keep the adapter, bot and app id on it."""
+def setup(app: web.Application, settings: Settings, conversation: Conversation, channels: Channels) -> None:
+    """Add `POST /api/messages` to `app`, keep the adapter, bot and app id on it, and
+    register Teams in `channels`: what fits one message, and how to send one unasked."""
     config = BotAuthConfig.from_settings(settings)
     app[TEAMS_ADAPTER] = TeamsAdapter(config)
     app[TEAMS_BOT] = BeslutningsBot(conversation)
     app[TEAMS_APP_ID] = config.APP_ID
+    channels.register(Channel(CHANNEL, fits, TeamsSender(app[TEAMS_ADAPTER], config.APP_ID).send))
     app.on_cleanup.append(_close_adapter)
     if not config.auth_enabled and settings.teams_noauth != "local":
         # Without an app id nothing proves who is calling; behind a reverse proxy on this

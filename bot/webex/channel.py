@@ -28,26 +28,24 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import aiohttp
 from aiohttp import web
 
-from bot.cards import answer_card, attachment, submitted_question
+from bot.cards import submitted_question
 from bot.metrics import METRICS
 from bot.settings import Settings
 from bot.webex.client import DEFAULT_TIMEOUT, RetryPolicy, WebexClient, WebexError
 from bot.webex.inbox import WebexInbox, parse_time
+# What a reply looks like in Webex, what fits one message, and sending it
+# (`bot.webex.replies`); named here too, as the Webex channel's own.
+from bot.webex.replies import CARD_VERSION, MAX_CARD_BYTES, MAX_MARKDOWN_BYTES, WebexSender, fits, send_reply  # noqa: F401
 from handlers import feedback, texts
+from handlers.channels import Channel, Channels
 from handlers.conversation import Conversation
-from handlers.fit import fit_reply, utf8_size
 from handlers.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
 
+CHANNEL = "webex"
 ROUTE = "/api/webex"
 SIGNATURE_HEADER = "X-Spark-Signature"
-CARD_VERSION = "1.3"
-MAX_MARKDOWN_BYTES = 7439
-# Webex documents no size for a card attachment (only the 7,439 bytes of text or markdown);
-# cards are kept under this many bytes of JSON, a bound well below what Webex takes, so a
-# long decision never costs the card its delivery.
-MAX_CARD_BYTES = 16_000
 # Each event waits on two API round trips (fetching the message, posting the reply) and a
 # search; with 8 at a time, 50 ms round trips capped Webex at about 50 answers a second, and
 # under load Webex questions queued while Teams ones did not (`beslutningsbot loadtest`).
@@ -129,25 +127,6 @@ def strip_mention(text: str, html_text: str | None, me: Identity) -> str:
     if not names and me.display_name:
         text = re.sub(rf"^\s*{re.escape(me.display_name)}(?!\w)[,:;]?\s*", "", text, count=1, flags=re.IGNORECASE)
     return text.strip()
-
-
-def fits(reply: Reply) -> bool:
-    """Whether Webex takes the reply: its markdown within 7,439 UTF-8 bytes, its card within
-    `MAX_CARD_BYTES`."""
-    if utf8_size(reply.markdown or reply.text) > MAX_MARKDOWN_BYTES:
-        return False
-    return not reply.card or utf8_size(json.dumps(answer_card(reply.card, CARD_VERSION))) <= MAX_CARD_BYTES
-
-
-async def send_reply(client: WebexClient, reply: Reply, *, room_id: str | None = None,
-                     person_id: str | None = None) -> None:
-    """Post a reply and its extra replies, each fitted to Webex's limits and with its
-    Adaptive Card when it has one."""
-    for part in (reply, *reply.extra):
-        part = fit_reply(part, fits)
-        attachments = [attachment(answer_card(part.card, CARD_VERSION))] if part.card else None
-        await client.send_message(room_id, person_id, markdown=part.markdown or part.text,
-                                  attachments=attachments)
 
 
 class WebexBot:
@@ -271,7 +250,7 @@ class WebexBot:
         if not direct:
             text = strip_mention(text, message.get("html"), me)
         incoming = Incoming(text, sender_id=message.get("personId", ""), sender_name="", direct=direct,
-                            channel="webex", conversation_id=room_id,
+                            channel=CHANNEL, conversation_id=room_id,
                             sender_email=message.get("personEmail", ""))
         await self._answer(incoming)
 
@@ -283,7 +262,7 @@ class WebexBot:
         rated = feedback.submitted(action.get("inputs"))
         if rated is not None and room_id:
             # A rating is stored, not asked: only its thanks goes back to the room.
-            rater = Incoming("", sender_id=action.get("personId", ""), direct=False, channel="webex",
+            rater = Incoming("", sender_id=action.get("personId", ""), direct=False, channel=CHANNEL,
                              conversation_id=room_id)
             await self._answer(rater, rated)
             return
@@ -294,7 +273,7 @@ class WebexBot:
         # A submit does not say what kind of room it came from; a "Se også" button only
         # asks a question, so it is treated as the more restricted group case.
         incoming = Incoming(question, sender_id=action.get("personId", ""), sender_name="", direct=False,
-                            channel="webex", conversation_id=room_id)
+                            channel=CHANNEL, conversation_id=room_id)
         await self._answer(incoming)
 
     async def _answer(self, incoming: Incoming, rated: dict | None = None) -> None:
@@ -312,7 +291,7 @@ class WebexBot:
             log.error("webex reply to room %s could not be delivered: %s", incoming.conversation_id, error,
                       exc_info=True)
             if self.failed is not None:
-                self.failed("webex")
+                self.failed(CHANNEL)
 
 
 WEBEX_CLIENT = web.AppKey("webex_client", WebexClient)
@@ -322,8 +301,9 @@ WEBEX_RETRY = web.AppKey("webex_retry", RetryPolicy)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def setup(app: web.Application, settings: Settings, conversation: Conversation) -> None:
-    """Add `POST /api/webex`; without a token and a secret it answers 404."""
+def setup(app: web.Application, settings: Settings, conversation: Conversation, channels: Channels) -> None:
+    """Add `POST /api/webex` and register Webex in `channels`; without a token and a secret
+    the route answers 404 and Webex is not registered."""
     if not (settings.webex_token and settings.webex_secret):
         if settings.webex_token:
             # An empty secret would let anyone sign a webhook.
@@ -333,6 +313,7 @@ def setup(app: web.Application, settings: Settings, conversation: Conversation) 
     app[WEBEX_RETRY] = RetryPolicy()
     app.router.add_post(ROUTE, _webhook_handler(settings.webex_secret.encode("utf-8")))
     app.cleanup_ctx.append(_webex_context(settings, conversation))
+    channels.register(Channel(CHANNEL, fits, WebexSender(app, WEBEX_CLIENT).send))
     # After every cleanup context has started (the index is loaded by then).
     app.on_startup.append(_resume)
 
