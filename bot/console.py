@@ -9,27 +9,30 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import Any
 
 from bot.settings import Settings
+from bot.wiring import build
 from handlers import texts
-from handlers.channels import SENT, Channel, fits_anything
-from handlers.clock import utc_now
+from handlers.channels import FAILED, SENT, Channel, fits_anything
 from handlers.conversation import Conversation
-from handlers.digests import Digests
 from handlers.messages import Incoming, Reply
-from handlers.reindex import Reindexer
 from handlers.report import indexing_failed
-from handlers.state.store import StateStore
 from knowledge.errors import IndexingFailed
 from knowledge.indexer import ensure_index
-from knowledge.live import LiveIndex
 
 CONSOLE_USER = "console"
 
 
 class PrintingOutbox:
+    """Later replies (a reindex report, the result of `digest nu`) are printed as they come."""
+
     async def send(self, to: Incoming, reply: Reply) -> None:
         print(f"\n{reply.full_text}\n", flush=True)
+
+    async def deliver(self, subscription: dict[str, Any], reply: Reply) -> str:
+        # The console sends no digests: a subscription keeps its watermark for the server.
+        return FAILED
 
 
 async def print_later(conversation_id: str, address: dict, reply: Reply) -> str:
@@ -49,15 +52,9 @@ def console_conversation(settings: Settings) -> Conversation:
         print(indexing_failed(error), file=sys.stderr)
     # A store that cannot be read is not fatal here: questions say so in Danish, and
     # `genindekser` repairs it, as in Teams and Webex.
-    live = LiveIndex.open(settings.store_path)
-    state = StateStore(settings.state_path)
-    # No digests are sent from the console, so it says the weekly digest is off.
-    return Conversation(
-        live.get, state=state, admins=(*settings.admins, CONSOLE_USER),
-        reindexer=Reindexer(settings.sources, live, state, utc_now),
-        outbox=PrintingOutbox(), digests=Digests(live.get, state, None, utc_now),
-        minutes_url=settings.minutes_url,
-    )
+    parts = build(settings, outbox=PrintingOutbox(), serving=False, admins=(CONSOLE_USER,))
+    parts.live.refresh()
+    return parts.conversation
 
 
 async def _chat(conversation: Conversation) -> int:
@@ -72,8 +69,7 @@ async def _chat(conversation: Conversation) -> int:
             continue
         reply = await conversation.handle(Incoming(text=line, sender_id=CONSOLE_USER, sender_name=texts.CONSOLE_NAME))
         print(reply.full_text, end="\n\n", flush=True)
-    if conversation.reindexer is not None:
-        await conversation.reindexer.wait()
+    await conversation.tasks.wait()
     return 0
 
 

@@ -20,6 +20,7 @@ from typing import Callable
 from bot.settings import Settings
 from handlers.clock import Clock
 from handlers.state.store import StateStore
+from handlers.tasks import repeat
 from knowledge.errors import IndexingFailed, SyncFailed
 from knowledge.live import LiveIndex
 from knowledge.sync import FetchReport, SyncLimits, SyncReport, fetch_portal, last_sync, sync_portal
@@ -100,9 +101,4 @@ class SyncScheduler:
             await asyncio.to_thread(self.state.set_value, LAST_SLOT, slot.isoformat())
 
     async def loop(self) -> None:
-        while True:
-            try:
-                await self.run_due()
-            except Exception:
-                log.exception("portal sync failed unexpectedly")
-            await asyncio.sleep(self.poll)
+        await repeat("portal sync", self.run_due, self.poll)

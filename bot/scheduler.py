@@ -17,6 +17,7 @@ from handlers.clock import Clock
 from handlers.digests import Digests, RunResult
 from handlers.schedule import WeeklySchedule
 from handlers.state.store import StateStore
+from handlers.tasks import repeat
 
 log = logging.getLogger(__name__)
 LAST_SLOT = "digest_last_slot"
@@ -55,9 +56,4 @@ class DigestScheduler:
         return result
 
     async def loop(self) -> None:
-        while True:
-            try:
-                await self.run_due()
-            except Exception:
-                log.exception("digest run failed")
-            await asyncio.sleep(self.poll)
+        await repeat("digest run", self.run_due, self.poll)

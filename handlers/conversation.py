@@ -12,21 +12,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
 from handlers import texts
 from handlers.answer import answer_reply
-from handlers.clock import LOCAL, Clock, utc_now
+from handlers.clock import LOCAL, Clock
+from handlers.digests import Digests
 from handlers.examples import console_welcome, empty_question_reply, help_reply, welcome_markdown
 from handlers.feedback import record as record_feedback
 from handlers.followup import FocusMemory, answer_follow_up, open_item, open_meeting
 from handlers.messages import Incoming, Outbox, Reply
+from handlers.reindex import Reindexer
 from handlers.report import index_unavailable
 from handlers.state.feedback_log import FEEDBACK_FILE, FeedbackLog
 from handlers.state.store import StateStore
 from handlers.status import status_reply
+from handlers.tasks import Tasks
 from knowledge.errors import IndexUnavailable
 from knowledge.index import Index
 from knowledge.links import Links
@@ -66,18 +69,19 @@ COMMANDS: dict[str, Command] = {
 class Conversation:
     """Answers messages from any channel."""
 
-    def __init__(self, index: IndexSource, *, state: StateStore | None = None,
-                 admins: frozenset[str] | tuple[str, ...] = (), reindexer=None,
-                 outbox: Outbox | None = None, clock: Clock = utc_now, digests=None,
+    def __init__(self, index: IndexSource, *, state: StateStore, digests: Digests, reindexer: Reindexer,
+                 outbox: Outbox, tasks: Tasks, clock: Clock, admins: Iterable[str] = (),
                  minutes_url: str = "") -> None:
         self.index = index
+        self.state = state
         self.digests = digests
-        self.digest_task: asyncio.Task | None = None
-        self.state = state or StateStore(None)
-        self.admins = frozenset(admin.lower() for admin in admins)
         self.reindexer = reindexer
+        # Replies that come later (a reindex report, the result of `digest nu`).
         self.outbox = outbox
+        self.tasks = tasks
+        self.digest_task: asyncio.Task | None = None
         self.clock = clock
+        self.admins = frozenset(admin.lower() for admin in admins)
         self.minutes_url = minutes_url
         self.focus = FocusMemory()
         path = self.state.path.with_name(FEEDBACK_FILE) if self.state.path else None
@@ -129,9 +133,7 @@ class Conversation:
         return None
 
     async def _audit(self, message: Incoming, command: str, result: str) -> None:
-        who = message.sender_name or message.sender_email or message.sender_id
-        when = self.clock().isoformat(timespec="seconds")
-        await asyncio.to_thread(self.state.audit, when, who, command, result, message.channel)
+        await asyncio.to_thread(self.state.audit, self.clock(), message, command, result)
 
     # --- commands ------------------------------------------------------------------------
 
@@ -153,57 +155,42 @@ class Conversation:
             return None
 
     async def subscribe(self, message: Incoming, rest: str) -> Reply:
-        return await self._digests().subscribe(message, rest)
+        return await self.digests.subscribe(message, rest)
 
     async def unsubscribe(self, message: Incoming, rest: str) -> Reply:
-        return await self._digests().unsubscribe(message, rest)
+        return await self.digests.unsubscribe(message, rest)
 
     async def subscriptions(self, message: Incoming, rest: str) -> Reply:
-        return await self._digests().list(message, rest)
+        return await self.digests.list(message, rest)
 
     async def digest(self, message: Incoming, rest: str) -> Reply:
         action = rest.strip().lower()
         if action == "vis":
-            reply = await self._digests().preview(message)
+            reply = await self.digests.preview(message)
             await self._audit(message, "digest vis", texts.RESULT_OK)
             return reply
         if action == "nu":
             # In the background: a run paced for thousands of subscribers takes far longer
             # than a chat request may. The admin hears the result through the outbox.
-            self.digest_task = asyncio.create_task(self._digest_now(message))
+            self.digest_task = self.tasks.start("digest nu", self._digest_now(message))
             await self._audit(message, "digest nu", texts.RESULT_STARTED)
             return Reply(texts.DIGEST_STARTED)
         return Reply(texts.DIGEST_USAGE)
 
     async def _digest_now(self, message: Incoming) -> None:
         try:
-            result = await self._digests().run()
+            result = await self.digests.run()
         except Exception:
-            log.exception("digest nu failed")
             await self._audit(message, "digest nu", texts.RESULT_FAILED)
-            reply = Reply(texts.SORRY)
-        else:
-            await self._audit(message, "digest nu", f"{texts.RESULT_OK}: {result.sent} {texts.SENT_WORD}")
-            reply = Reply(texts.DIGEST_SENT.format(sent=result.sent, empty=result.empty,
-                                                   failed=result.failed, gone=result.gone))
-        if self.outbox is not None:
-            await self.outbox.send(message, reply)
-
-    def _digests(self):
-        if self.digests is None:
-            from handlers.digests import Digests
-
-            self.digests = Digests(self.index, self.state, None, self.clock)
-        return self.digests
+            await self.outbox.send(message, Reply(texts.SORRY))
+            raise  # logged with its traceback by the task helper, as "digest nu failed"
+        await self._audit(message, "digest nu", f"{texts.RESULT_OK}: {result.sent} {texts.SENT_WORD}")
+        await self.outbox.send(message, Reply(texts.DIGEST_SENT.format(
+            sent=result.sent, empty=result.empty, failed=result.failed, gone=result.gone)))
 
     async def reindex(self, message: Incoming, rest: str) -> Reply:
-        if self.reindexer is None:
-            await self._audit(message, "genindekser", texts.RESULT_FAILED)
-            return Reply(texts.REINDEX_FAILED.format(reason=texts.REINDEX_UNEXPECTED))
-
         async def notify(reply: Reply) -> None:
-            if self.outbox is not None:
-                await self.outbox.send(message, reply)
+            await self.outbox.send(message, reply)
 
         reply, result = await self.reindexer.start(message, notify)
         await self._audit(message, "genindekser", result)

@@ -210,7 +210,7 @@ class Digests:
         await asyncio.to_thread(self.state.add_subscription, {
             "channel": message.channel, "conversation_id": message.conversation_id,
             "address": dict(message.address), "direct": message.direct,
-            "subscriber_id": message.sender_id, "subscriber_name": message.sender_name or message.sender_email,
+            "subscriber_id": message.sender_id, "subscriber_name": message.who,
             "created": self.clock().isoformat(timespec="seconds"), "topic": topic,
             "watermark": watermark, "active": True,
         })

@@ -25,6 +25,11 @@ class Incoming:
     # ConversationReference as a dict, a Webex room id. Stored with subscriptions.
     address: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
+    @property
+    def who(self) -> str:
+        """The sender as people read it: the display name, else the e-mail, else the id."""
+        return self.sender_name or self.sender_email or self.sender_id
+
 
 @dataclass
 class Reply:

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import shutil
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -21,12 +22,14 @@ from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
 from handlers.report import failure_reason, file_lines, skipped_meetings, sync_failed
 from handlers.state.store import StateStore
+from handlers.tasks import Tasks
 from knowledge.errors import IndexingFailed, SyncFailed
 from knowledge.indexer import IndexReport, Reader, build_index, read_minutes
 from knowledge.live import LiveIndex
 
 log = logging.getLogger(__name__)
 Notify = Callable[[Reply], Awaitable[None]]
+Progress = Callable[[int, int, str], None]
 # Files named one by one in the chat report; a longer list would pass what a channel carries
 # in one message, and the command line prints them all.
 CHAT_FILE_LINES = 40
@@ -35,10 +38,18 @@ CHAT_FILE_LINES = 40
 Fetch = Callable[[], Awaitable[object]]
 
 
+@dataclass(frozen=True)
+class ReindexRun:
+    """The reindex under way: who asked for it (as `Incoming.who`) and when it started."""
+
+    by: str
+    started: datetime
+
+
 class Reindexer:
     """Runs reindexes of the configured minutes into the live index's store."""
 
-    def __init__(self, sources: list[Path], live: LiveIndex, state: StateStore, clock: Clock,
+    def __init__(self, sources: list[Path], live: LiveIndex, state: StateStore, clock: Clock, *, tasks: Tasks,
                  reader: Reader = read_minutes, progress_every: float = 10.0,
                  finished: Callable[[bool, float], None] | None = None,
                  fetch: Fetch | None = None, last_sync: Callable[[], dict | None] | None = None) -> None:
@@ -46,13 +57,14 @@ class Reindexer:
         self.live = live
         self.state = state
         self.clock = clock
+        self.tasks = tasks
         self.reader = reader
         self.progress_every = progress_every
         # Told (ok, seconds) when a run ends: the server counts runs for /metrics.
         self.finished = finished
         self.fetch = fetch
         self.last_sync = last_sync
-        self.running: dict | None = None
+        self.running: ReindexRun | None = None
         self.task: asyncio.Task | None = None
         # When the last run failed because the data folder's disk is full (None otherwise):
         # /healthz and the admin's status say so until a run succeeds.
@@ -62,13 +74,12 @@ class Reindexer:
         """Start a run for `message`'s sender, or say who runs one. Returns the reply and
         the audit result."""
         if self.running is not None:
-            when = local_time(self.running["started"])
-            who = self.running["by"]
+            when = local_time(self.running.started)
+            who = self.running.by
             return (Reply(texts.REINDEX_BUSY.format(who=markup.plain(who), when=when),
                           texts.REINDEX_BUSY.format(who=markup.markdown_line(who), when=when)), texts.RESULT_BUSY)
-        who = message.sender_name or message.sender_email or message.sender_id
-        self.running = {"by": who, "started": self.clock()}
-        self.task = asyncio.create_task(self._run(who, notify))
+        self.running = ReindexRun(message.who, self.clock())
+        self.task = self.tasks.start("reindex", self._run(message, notify))
         return Reply(texts.REINDEX_STARTED), texts.RESULT_STARTED
 
     def free_bytes(self) -> int | None:
@@ -85,21 +96,45 @@ class Reindexer:
         if self.task is not None:
             await asyncio.shield(self.task)
 
-    async def _run(self, who: str, notify: Notify) -> None:
+    async def _run(self, message: Incoming, notify: Notify) -> None:
+        assert self.running is not None
         started = time.monotonic()
+        run = {"when": self.running.started.isoformat(timespec="seconds"), "by": self.running.by}
+        reply, run["result"] = await self._reindex(run, self._progress(notify), started)
+        run["seconds"] = round(time.monotonic() - started, 1)
+        if self.finished is not None:
+            self.finished(run["result"] == texts.RESULT_OK, time.monotonic() - started)
+        try:
+            await asyncio.to_thread(self.state.record_run, run)
+            await asyncio.to_thread(self.state.audit, self.clock(), message, "genindekser", run["result"])
+        except Exception:
+            log.exception("could not record the reindex run")
+        finally:
+            self.running = None
+        try:
+            await notify(reply)
+        except Exception:
+            log.exception("could not deliver the reindex report")
+
+    def _progress(self, notify: Notify) -> Progress:
+        """The indexer's progress callback (called from its worker thread): a line to the
+        admin at most every `progress_every` seconds."""
         loop = asyncio.get_running_loop()
-        last_progress = [started]
+        last = [time.monotonic()]
 
         def progress(done: int, total: int, name: str) -> None:
             now = time.monotonic()
-            if now - last_progress[0] >= self.progress_every and done < total:
-                last_progress[0] = now
+            if now - last[0] >= self.progress_every and done < total:
+                last[0] = now
                 line = Reply(texts.REINDEX_PROGRESS.format(done=done, total=total))
                 asyncio.run_coroutine_threadsafe(notify(line), loop)
+        return progress
 
-        run = {"when": self.running["started"].isoformat(timespec="seconds"), "by": who}
-        skipped = []
+    async def _reindex(self, run: dict, progress: Progress, started: float) -> tuple[Reply, str]:
+        """Fetch (with a portal), build and load the index: the report for the admin and the
+        run's result; the files and warnings counted go into `run`."""
         try:
+            skipped = []
             if self.fetch is not None:
                 # The portal first, so the reindex includes what it published since the
                 # last sync; when the portal fails, the index stays as it is.
@@ -113,12 +148,11 @@ class Reindexer:
             text = report_text(report, time.monotonic() - started)
             if skipped:
                 text += "\n" + skipped_meetings(skipped)
-            reply, run["result"] = Reply(text, markup.markdown(text)), texts.RESULT_OK
             run["files"], run["warnings"] = len(report.files), len(report.warnings)
             self.disk_full_since = None
+            return Reply(text, markup.markdown(text)), texts.RESULT_OK
         except SyncFailed as error:
-            reply = Reply(sync_failed(error))
-            run["result"] = f"{texts.RESULT_FAILED}: {error.code}"
+            return Reply(sync_failed(error)), f"{texts.RESULT_FAILED}: {error.code}"
         except IndexingFailed as error:
             if error.disk_full:
                 self.disk_full_since = self.disk_full_since or self.clock()
@@ -126,26 +160,11 @@ class Reindexer:
             if error.__cause__ is not None:
                 log.error("reindex failed", exc_info=error.__cause__)
             text = texts.REINDEX_FAILED.format(reason=failure_reason(error))
-            reply = Reply(text, markup.markdown(text))
-            run["result"] = f"{texts.RESULT_FAILED}: {error.code}"
+            return Reply(text, markup.markdown(text)), f"{texts.RESULT_FAILED}: {error.code}"
         except Exception:
             log.exception("reindex failed unexpectedly")
-            reply = Reply(texts.REINDEX_FAILED.format(reason=texts.REINDEX_UNEXPECTED))
-            run["result"] = f"{texts.RESULT_FAILED}: crashed"
-        run["seconds"] = round(time.monotonic() - started, 1)
-        if self.finished is not None:
-            self.finished(run["result"] == texts.RESULT_OK, time.monotonic() - started)
-        try:
-            await asyncio.to_thread(self.state.record_run, run)
-            await asyncio.to_thread(self.state.audit, _iso(self.clock()), who, "genindekser", run["result"])
-        except Exception:
-            log.exception("could not record the reindex run")
-        finally:
-            self.running = None
-        try:
-            await notify(reply)
-        except Exception:
-            log.exception("could not deliver the reindex report")
+            return (Reply(texts.REINDEX_FAILED.format(reason=texts.REINDEX_UNEXPECTED)),
+                    f"{texts.RESULT_FAILED}: crashed")
 
 
 def report_text(report: IndexReport, seconds: float) -> str:
@@ -157,7 +176,3 @@ def report_text(report: IndexReport, seconds: float) -> str:
     if report.files:
         lines += file_lines(report, limit=CHAT_FILE_LINES)
     return "\n".join(lines)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")

@@ -12,7 +12,9 @@ from handlers import markup, texts
 from handlers.clock import local_time
 from handlers.feedback import status_lines
 from handlers.messages import Reply
+from handlers.reindex import Reindexer
 from handlers.report import index_unavailable, sync_status
+from handlers.state.feedback_log import FeedbackLog
 from handlers.state.store import StateStore
 from knowledge.dates import danish
 from knowledge.errors import IndexUnavailable
@@ -22,19 +24,20 @@ AUDIT_SHOWN = 10
 NAME_LIMIT = 80
 
 
-def status_reply(index: Callable[[], Index], state: StateStore, reindexer=None, feedback=None) -> Reply:
+def status_reply(index: Callable[[], Index], state: StateStore, reindexer: Reindexer | None = None,
+                 feedback: FeedbackLog | None = None) -> Reply:
     """The status report as text and as markdown; with `feedback` (a `FeedbackLog`) the
     ratings of answers too."""
     return Reply(_status(index, state, reindexer, markup.plain, feedback),
                  _status(index, state, reindexer, markup.markdown_line, feedback))
 
 
-def status_text(index: Callable[[], Index], state: StateStore, reindexer=None) -> str:
+def status_text(index: Callable[[], Index], state: StateStore, reindexer: Reindexer | None = None) -> str:
     return status_reply(index, state, reindexer).text
 
 
-def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Callable[[str, int], str],
-            feedback=None) -> str:
+def _status(index: Callable[[], Index], state: StateStore, reindexer: Reindexer | None,
+            shown: Callable[[str, int], str], feedback: FeedbackLog | None = None) -> str:
     def name(value: object) -> str:
         return shown(str(value), NAME_LIMIT)
 
@@ -51,7 +54,7 @@ def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Cal
         lines.append(texts.STATUS_NO_INDEX.format(reason=index_unavailable(error)))
     if reindexer is not None and reindexer.running is not None:
         running = reindexer.running
-        lines.append(texts.REINDEX_BUSY.format(who=name(running["by"]), when=local_time(running["started"])))
+        lines.append(texts.REINDEX_BUSY.format(who=name(running.by), when=local_time(running.started)))
     if reindexer is not None and reindexer.disk_full_since is not None:
         free = reindexer.free_bytes()
         lines.append(texts.STATUS_DISK_FULL.format(
@@ -65,9 +68,8 @@ def _status(index: Callable[[], Index], state: StateStore, reindexer, shown: Cal
         ))
     else:
         lines.append(texts.STATUS_NO_RUN)
-    last_sync = getattr(reindexer, "last_sync", None)
-    if last_sync is not None:
-        lines.append(shown(sync_status(last_sync()), 400))
+    if reindexer is not None and reindexer.last_sync is not None:
+        lines.append(shown(sync_status(reindexer.last_sync()), 400))
     damage = state.damage()
     if damage:
         lines.append(texts.STATUS_STATE_DAMAGED.format(

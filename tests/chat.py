@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Callable
 
+from handlers.clock import Clock, utc_now
 from handlers.conversation import Conversation
-from handlers.messages import Incoming, Reply
+from handlers.digests import Digests
+from handlers.messages import Incoming, Outbox, Reply
+from handlers.reindex import Reindexer
+from handlers.state.store import StateStore
+from handlers.tasks import Tasks
+from knowledge.live import LiveIndex
 
 
 class RecordingOutbox:
@@ -21,6 +28,23 @@ class RecordingOutbox:
 
     def texts(self) -> list[str]:
         return [reply.text for _, reply in self.sent]
+
+
+def make_conversation(index: Callable[[], Any], *, state: StateStore | None = None, clock: Clock = utc_now,
+                      admins: tuple[str, ...] = (), minutes_url: str = "", digests: Digests | None = None,
+                      reindexer: Reindexer | None = None, outbox: Outbox | None = None, tasks: Tasks | None = None,
+                      kind: type[Conversation] = Conversation) -> Conversation:
+    """A conversation over `index` (what returns the index), built the one way tests build
+    one: what a test does not give is made here. The state is kept in memory, the digests
+    have no schedule and send nowhere, the reindexer has no minutes and no store, and later
+    replies go to a `RecordingOutbox`. `kind` is a subclass a test wants instead."""
+    state = state if state is not None else StateStore(None)
+    tasks = tasks if tasks is not None else Tasks()
+    return kind(
+        index, state=state, clock=clock, admins=admins, minutes_url=minutes_url, tasks=tasks,
+        digests=digests if digests is not None else Digests(index, state, None, clock),
+        reindexer=reindexer if reindexer is not None else Reindexer([], LiveIndex(None), state, clock, tasks=tasks),
+        outbox=outbox if outbox is not None else RecordingOutbox())
 
 
 class Chat:

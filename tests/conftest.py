@@ -117,10 +117,9 @@ def greve_chat_on(greve_index):
     """A chat over the Greve meetings whose clock stands still at the given UTC time."""
     from datetime import datetime
 
-    from handlers.conversation import Conversation
-    from tests.chat import Chat
+    from tests.chat import Chat, make_conversation
 
     def chat_on(when: datetime) -> Chat:
-        return Chat(Conversation(lambda: greve_index, clock=lambda: when))
+        return Chat(make_conversation(lambda: greve_index, clock=lambda: when))
 
     return chat_on

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.cards import answer_card
-from handlers.conversation import Conversation
-from tests.chat import Chat, card_actions
+from tests.chat import Chat, card_actions, make_conversation
 
 
 class Clock:
@@ -27,7 +26,7 @@ def clock():
 
 @pytest.fixture
 def chat(sample_index, clock):
-    return Chat(Conversation(lambda: sample_index, clock=clock))
+    return Chat(make_conversation(lambda: sample_index, clock=clock))
 
 
 # --- what was approved -----------------------------------------------------------------------
@@ -121,7 +120,7 @@ async def test_a_follow_up_after_half_an_hour_is_a_new_question(chat, clock):
 
 
 async def test_each_conversation_has_its_own_follow_ups(sample_index, clock):
-    conversation = Conversation(lambda: sample_index, clock=clock)
+    conversation = make_conversation(lambda: sample_index, clock=clock)
     anna, bo = Chat(conversation, "anna"), Chat(conversation, "bo")
     await anna.say("hvad besluttede direktionen om Hændelseslog?")
     await bo.say("os2 rolle katalog")
@@ -164,7 +163,7 @@ async def test_an_item_opens_from_the_meeting_card_and_by_its_number(chat):
 
 
 async def test_an_answer_links_to_the_published_file_when_a_base_url_is_set(sample_index):
-    chat = Chat(Conversation(lambda: sample_index, minutes_url="https://www.lemvig.dk/referater/"))
+    chat = Chat(make_conversation(lambda: sample_index, minutes_url="https://www.lemvig.dk/referater/"))
     reply = await chat.send("os2 rolle katalog")
     assert "Referatet: https://www.lemvig.dk/referater/003_7724f94b15bee77c.txt" in reply.text
     assert "[Referatet](https://www.lemvig.dk/referater/003_7724f94b15bee77c.txt)" in reply.markdown

@@ -9,8 +9,7 @@ import json
 import pytest
 
 from bot.teams.channel import BeslutningsBot
-from handlers.conversation import Conversation
-from tests.chat import card_actions
+from tests.chat import card_actions, make_conversation
 from tests.test_teams import card_of, shown, teams_adapter
 from tests.test_webex import action_webhook, client, deliver, live, message_webhook, settings  # noqa: F401
 
@@ -30,7 +29,7 @@ def texts_of(card: dict) -> str:
 
 @pytest.fixture
 def teams(sample_index):
-    conversation = Conversation(lambda: sample_index, minutes_url=MINUTES_URL)
+    conversation = make_conversation(lambda: sample_index, minutes_url=MINUTES_URL)
     return teams_adapter(BeslutningsBot(conversation), conversation_type="personal")
 
 
@@ -79,7 +78,7 @@ async def test_teams_meeting_is_a_list_card_whose_buttons_open_the_items(teams):
 
 @pytest.fixture
 def conversation(live):
-    return Conversation(live.get, minutes_url=MINUTES_URL)
+    return make_conversation(live.get, minutes_url=MINUTES_URL)
 
 
 async def test_webex_follow_ups_in_one_room_and_a_link_in_markdown(client, fake):  # noqa: F811

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.conversation import Conversation
 from handlers.messages import Incoming
 from handlers.state.store import StateStore
-from tests.chat import Chat
+from tests.chat import Chat, make_conversation
 
 
 @pytest.fixture
 def chat(sample_index):
-    return Chat(Conversation(lambda: sample_index))
+    return Chat(make_conversation(lambda: sample_index))
 
 
 async def test_a_question_gets_the_decision(chat):
@@ -67,7 +66,7 @@ async def test_a_broken_index_gets_a_danish_message(tmp_path):
     def broken():
         raise IndexUnavailable("corrupt")
 
-    reply = await Chat(Conversation(broken)).say("hændelseslog")
+    reply = await Chat(make_conversation(broken)).say("hændelseslog")
     assert "Indekset kan ikke læses lige nu. En administrator skal køre »genindekser«." == reply
 
 
@@ -75,14 +74,14 @@ async def test_an_unexpected_error_gets_an_apology_without_details():
     def exploding():
         raise RuntimeError("secret internals")
 
-    reply = await Chat(Conversation(exploding)).say("hændelseslog")
+    reply = await Chat(make_conversation(exploding)).say("hændelseslog")
     assert reply == "Beklager, noget gik galt hos mig. Prøv igen om lidt."
 
 
 @pytest.mark.parametrize("where", ["memory", "disk"])
 async def test_non_admins_are_refused_and_audited(sample_index, tmp_path, where):
     state = StateStore(None if where == "memory" else tmp_path / "state.json")
-    conversation = Conversation(lambda: sample_index, state=state, admins=("boss",))
+    conversation = make_conversation(lambda: sample_index, state=state, admins=("boss",))
     for command in ("genindekser", "reindex", "status"):
         assert f"Det er kun administratorer, der kan bruge »{command}«." == await Chat(conversation).say(command)
     assert [(e["command"], e["result"]) for e in state.recent_audit()] == [
@@ -102,7 +101,7 @@ async def test_an_empty_index_says_so(tmp_path):
     (tmp_path / "minutes").mkdir()
     build_index([tmp_path / "minutes"], tmp_path / "index.json")
     empty = Index.open(tmp_path / "index.json")
-    reply = await Chat(Conversation(lambda: empty)).say("hændelseslog")
+    reply = await Chat(make_conversation(lambda: empty)).say("hændelseslog")
     # Not "Jeg fandt intet": that would say the subject was never treated.
     assert reply.startswith("Indekset rummer endnu ingen referater")
 
@@ -121,7 +120,7 @@ async def test_nothing_near_enough_still_says_how_to_ask(chat):
 
 async def test_the_subscription_list_ends_before_the_closing_note(sample_index):
     # Regression: without a blank line, Teams glued the note into the last bullet.
-    chat = Chat(Conversation(lambda: sample_index), channel="msteams")
+    chat = Chat(make_conversation(lambda: sample_index), channel="msteams")
     await chat.say("abonner")
     reply = await chat.conversation.handle(Incoming("abonnementer", **chat.sender))
     for text in (reply.text, reply.markdown):

@@ -7,11 +7,10 @@ from __future__ import annotations
 from bot.cards import answer_card
 from bot.teams import channel as teams
 from bot.webex import channel as webex
-from handlers.conversation import Conversation
 from handlers.digests import MAX_ENTRIES, digest_reply
 from handlers.fit import fit_reply
 from knowledge.digest import Digest, DigestEntry, build_digest
-from tests.chat import Chat, card_actions
+from tests.chat import Chat, card_actions, make_conversation
 from tests.test_schemas import TEAMS_CARD, WEBEX_CARD, problems
 from tests.test_teams import shown
 
@@ -65,7 +64,7 @@ def test_the_sample_digest_is_a_card_with_a_section_per_meeting_and_a_button_per
 
 
 async def test_a_digest_button_opens_that_decision(sample_index):
-    chat = Chat(Conversation(lambda: sample_index))
+    chat = Chat(make_conversation(lambda: sample_index))
     reply = digest_reply(build_digest(sample_index, None))
     card = answer_card(reply.card)
     row = next(element for element in card["body"] if element["type"] == "ColumnSet")

@@ -54,10 +54,9 @@ def test_digest_meetings_are_named_as_people_say_the_body(greve_index):
 
 
 async def test_help_over_a_portal_speaks_of_its_bodies_not_of_direktionen(greve_index):
-    from handlers.conversation import Conversation
-    from tests.chat import Chat
+    from tests.chat import Chat, make_conversation
 
-    conversation = Conversation(lambda: greve_index)
+    conversation = make_conversation(lambda: greve_index)
     reply = await Chat(conversation).say("hjælp")
     assert reply.startswith("Spørg mig om, hvad Byrådet, Økonomiudvalget og 7 andre har besluttet, fx:")
     assert "direktion" not in reply.lower()
@@ -68,15 +67,15 @@ async def test_help_over_a_portal_speaks_of_its_bodies_not_of_direktionen(greve_
 
 
 async def test_every_example_in_the_help_gets_an_answer(greve_index, sample_index):
-    from handlers.conversation import Conversation
+    from tests.chat import make_conversation
     from tests.chat import Chat
 
     for index in (greve_index, sample_index):
-        chat = Chat(Conversation(lambda: index))
+        chat = Chat(make_conversation(lambda: index))
         examples = [line[2:] for line in (await chat.say("hjælp")).splitlines() if line.startswith("- ")]
         assert len(examples) == 5
         for example in examples:
-            reply = await Chat(Conversation(lambda: index)).say(example)
+            reply = await Chat(make_conversation(lambda: index)).say(example)
             assert not reply.startswith("Jeg fandt"), (example, reply)
 
 
@@ -84,18 +83,18 @@ async def test_every_example_in_the_help_gets_an_answer(greve_index, sample_inde
 
 
 async def test_yes_no_on_a_portal_case_answers_from_the_last_body(greve_index):
-    from handlers.conversation import Conversation
+    from tests.chat import make_conversation
     from tests.chat import Chat
 
-    reply = await Chat(Conversation(lambda: greve_index)).say("blev klub havana frigivelse af anlægsmidler godkendt?")
+    reply = await Chat(make_conversation(lambda: greve_index)).say("blev klub havana frigivelse af anlægsmidler godkendt?")
     assert reply.startswith("Ja. Byrådet godkendte det 4. april 2022.")
 
 
 async def test_when_was_a_portal_case_approved_names_the_councils_meeting(greve_index):
-    from handlers.conversation import Conversation
+    from tests.chat import make_conversation
     from tests.chat import Chat
 
-    chat = Chat(Conversation(lambda: greve_index))
+    chat = Chat(make_conversation(lambda: greve_index))
     reply = await chat.say("hvornår blev udbudsbetingelser for grundsalg nyt plejehjem godkendt?")
     assert reply.startswith("Det blev godkendt på Byrådets møde 31. januar 2022, punkt 16.")
     assert "Byrådet besluttede 31. januar 2022" in reply
@@ -119,10 +118,10 @@ async def test_a_council_meeting_folds_formalities_and_closed_items_into_a_line_
 
 
 async def test_a_closed_item_names_its_body_where_the_index_holds_several(greve_index):
-    from handlers.conversation import Conversation
+    from tests.chat import make_conversation
     from tests.chat import Chat
 
-    reply = await Chat(Conversation(lambda: greve_index)).say("hvad besluttede økonomiudvalget om pendlerparkering?")
+    reply = await Chat(make_conversation(lambda: greve_index)).say("hvad besluttede økonomiudvalget om pendlerparkering?")
     assert reply.startswith("28. februar 2022, Økonomiudvalget: Punkt 2: Lukket: Pendlerparkering på Waves")
 
 

@@ -7,14 +7,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from handlers.conversation import Conversation
 from handlers.digests import FAILED, GONE, SENT, Digests
 from handlers.schedule import WeeklySchedule
 from handlers.state.store import StateStore
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from tests.chat import Chat
+from tests.chat import Chat, make_conversation
 from tests.conftest import NEW_MEETING
 
 
@@ -33,7 +32,7 @@ class World:
         self.outcomes: dict[str, list[str]] = {}
         self.digests = Digests(self.live.get, self.state, WeeklySchedule.parse("mon 08:00"), lambda: self.now,
                                deliver=self.deliver)
-        self.conversation = Conversation(self.live.get, state=self.state, digests=self.digests,
+        self.conversation = make_conversation(self.live.get, state=self.state, digests=self.digests,
                                          clock=lambda: self.now, admins=("admin",))
 
     async def deliver(self, subscription: dict, reply) -> str:

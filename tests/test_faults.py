@@ -35,15 +35,15 @@ from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
 from bot.webex.client import RetryPolicy
 from handlers import texts
 from handlers.clock import utc_now
-from handlers.conversation import Conversation
 from handlers.reindex import Reindexer
+from handlers.tasks import Tasks
 from handlers.state.store import StateStore
 from knowledge.errors import IndexingFailed
 from knowledge.index import Index
 from knowledge.indexer import build_index, lock_path, writer_lock
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from tests.chat import Chat, RecordingOutbox
+from tests.chat import Chat, RecordingOutbox, make_conversation
 from tests.conftest import NEW_MEETING
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
@@ -268,8 +268,8 @@ async def test_disk_full_during_genindekser_keeps_the_index_and_tells_the_admin(
     (minutes_dir / "new.txt").write_text(NEW_MEETING, encoding="utf-8")
     live = LiveIndex.open(settings.store_path)
     state, outbox = StateStore(None), RecordingOutbox()
-    conversation = Conversation(live.get, state=state, admins=("admin",), outbox=outbox,
-                                reindexer=Reindexer([minutes_dir], live, state, utc_now))
+    conversation = make_conversation(live.get, state=state, admins=("admin",), outbox=outbox,
+                                reindexer=Reindexer([minutes_dir], live, state, utc_now, tasks=Tasks()))
     admin = Chat(conversation, sender_id="admin", name="Admin")
     request.getfixturevalue("full_disk")
     assert await admin.say("genindekser") == texts.REINDEX_STARTED

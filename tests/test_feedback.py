@@ -12,10 +12,9 @@ from botbuilder.schema import Activity
 
 from bot.cards import answer_card
 from bot.teams.channel import BeslutningsBot
-from handlers.conversation import Conversation
 from handlers.state.feedback_log import FEEDBACK_FILE, FeedbackLog
 from handlers.state.store import StateStore
-from tests.chat import Chat, card_actions
+from tests.chat import Chat, card_actions, make_conversation
 from tests.test_cli import run
 from tests.test_schemas import TEAMS_CARD, WEBEX_CARD, problems
 from tests.test_teams import card_of, teams_adapter
@@ -35,7 +34,7 @@ def state(tmp_path):
 
 
 async def test_every_answer_card_carries_right_and_wrong_buttons_valid_on_both_channels(sample_index):
-    chat = Chat(Conversation(lambda: sample_index))
+    chat = Chat(make_conversation(lambda: sample_index))
     for question in (ASKED, "blev OS2rollekatalog godkendt?", "møde med borgmesteren"):
         reply = await chat.send(question)
         for version, schema in (("1.5", TEAMS_CARD), ("1.3", WEBEX_CARD)):
@@ -48,7 +47,7 @@ async def test_every_answer_card_carries_right_and_wrong_buttons_valid_on_both_c
 
 
 async def test_teams_press_stores_the_question_the_item_and_the_time_and_nothing_else(sample_index, state, tmp_path):
-    conversation = Conversation(lambda: sample_index, state=state)
+    conversation = make_conversation(lambda: sample_index, state=state)
     adapter = teams_adapter(BeslutningsBot(conversation), conversation_type="personal")
     await adapter.send(ASKED)
     card = card_of(adapter.activity_buffer[-1])
@@ -63,7 +62,7 @@ async def test_teams_press_stores_the_question_the_item_and_the_time_and_nothing
 
 
 async def test_teams_universal_action_rating_is_stored_not_asked(sample_index):
-    conversation = Conversation(lambda: sample_index)
+    conversation = make_conversation(lambda: sample_index)
     adapter = teams_adapter(BeslutningsBot(conversation), conversation_type="personal")
     reply = await Chat(conversation).send(ASKED)
     data = rating(answer_card(reply.card), "Rigtigt svar")
@@ -74,7 +73,7 @@ async def test_teams_universal_action_rating_is_stored_not_asked(sample_index):
 
 @pytest.fixture
 def conversation(live, tmp_path):
-    return Conversation(live.get, state=StateStore(tmp_path / "state.json"))
+    return make_conversation(live.get, state=StateStore(tmp_path / "state.json"))
 
 
 async def test_webex_press_is_stored_and_thanked_in_the_room(client, fake, conversation):  # noqa: F811
@@ -88,7 +87,7 @@ async def test_webex_press_is_stored_and_thanked_in_the_room(client, fake, conve
 
 
 async def test_admin_status_shows_the_counts_and_the_last_wrong_answers(sample_index, state):
-    conversation = Conversation(lambda: sample_index, state=state, admins=("boss",))
+    conversation = make_conversation(lambda: sample_index, state=state, admins=("boss",))
     chat = Chat(conversation)
     for question, verdict in ((ASKED, "Rigtigt svar"), ("os2sofd", "Forkert svar"), ("budget", "Forkert svar")):
         reply = await chat.send(question)
@@ -101,14 +100,14 @@ async def test_admin_status_shows_the_counts_and_the_last_wrong_answers(sample_i
 
 
 async def test_a_forged_rating_is_not_stored(sample_index):
-    conversation = Conversation(lambda: sample_index)
+    conversation = make_conversation(lambda: sample_index)
     reply = await conversation.feedback(None, {"feedback": "wrong", "asked": "x", "date": "i går", "number": "2"})
     assert "kunne jeg ikke læse" in reply.text
     assert conversation.feedback_log.counts() == (0, 0)
 
 
 async def test_export_writes_a_question_file_the_bench_reads(sample_index, tmp_path):
-    conversation = Conversation(lambda: sample_index, state=StateStore(tmp_path / "state.json"))
+    conversation = make_conversation(lambda: sample_index, state=StateStore(tmp_path / "state.json"))
     chat = Chat(conversation)
     for question, verdict in ((ASKED, "Rigtigt svar"), ("budget", "Forkert svar")):
         reply = await chat.send(question)

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from handlers.conversation import Conversation
 from handlers.report import index_summary
 from knowledge.index import Index
 from knowledge.indexer import build_index, read_minutes
-from tests.chat import Chat
+from tests.chat import Chat, make_conversation
 
 LAYOUTS = Path(__file__).parent / "data" / "layouts"
 EDOC = LAYOUTS / "edoc-oekonomiudvalget-2012-12-04.pdf"
@@ -138,7 +137,7 @@ def test_the_report_says_every_layout_file_was_read_by_its_structure(layouts_ind
 ])
 async def test_questions_about_other_systems_minutes_are_answered(layouts_index, question, decision):
     _, index = layouts_index
-    reply = await Chat(Conversation(lambda: index)).say(question)
+    reply = await Chat(make_conversation(lambda: index)).say(question)
     assert decision in reply
     assert "BESLUTNINGSFORSLAG" not in reply
 

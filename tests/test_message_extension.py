@@ -24,6 +24,7 @@ from handlers.compose_search import search_decisions
 from handlers.conversation import Conversation
 from knowledge.live import LiveIndex
 from tools.teams_package import build_package
+from tests.chat import make_conversation
 
 BOT = ChannelAccount(id="28:beslutningsbot", name="Beslutningsbot")
 USER = ChannelAccount(id="29:anne", name="Anne Jensen", aad_object_id="aad-anne")
@@ -71,7 +72,7 @@ def previews(body: dict) -> list[dict]:
 
 
 async def test_typing_a_subject_lists_matching_decisions_with_title_date_body_and_a_short_decision(sample_index):
-    body = await search(Conversation(lambda: sample_index), "hændelseslog")
+    body = await search(make_conversation(lambda: sample_index), "hændelseslog")
 
     extension = body["composeExtension"]
     assert extension["type"] == "result" and extension["attachmentLayout"] == "list"
@@ -82,7 +83,7 @@ async def test_typing_a_subject_lists_matching_decisions_with_title_date_body_an
 
 
 async def test_the_chosen_result_is_inserted_as_the_answer_card_without_buttons_that_ask_the_bot(sample_index):
-    body = await search(Conversation(lambda: sample_index), "hændelseslog")
+    body = await search(make_conversation(lambda: sample_index), "hændelseslog")
 
     attachment = body["composeExtension"]["attachments"][0]
     card = attachment["content"]
@@ -95,7 +96,7 @@ async def test_the_chosen_result_is_inserted_as_the_answer_card_without_buttons_
 async def test_closed_items_never_appear_in_the_compose_search(sample_index):
     closed = [row for row in sample_index.items if row.get("closed") and row["title"].strip()]
     assert closed, "the samples hold closed items"
-    conversation = Conversation(lambda: sample_index)
+    conversation = make_conversation(lambda: sample_index)
     for row in closed:
         body = await search(conversation, row["title"])
         shown = json.dumps(body, ensure_ascii=False)
@@ -111,7 +112,7 @@ def test_paging_through_results_gives_the_next_ones_in_order(sample_index):
 
 
 async def test_nothing_found_and_an_empty_box_get_a_danish_message_not_an_error(sample_index):
-    conversation = Conversation(lambda: sample_index)
+    conversation = make_conversation(lambda: sample_index)
 
     nothing = await search(conversation, "rumfærger på Mars")
     empty = await search(conversation, "   ")
@@ -132,7 +133,7 @@ async def test_a_search_slower_than_teams_waits_is_answered_in_time_with_a_messa
     monkeypatch.setattr(teams_search, "search_decisions", slow_search)
     monkeypatch.setattr(teams_search, "ANSWER_WITHIN", 0.05)
     try:
-        body = await teams_search.query_response(Conversation(lambda: sample_index), query("hændelseslog"),
+        body = await teams_search.query_response(make_conversation(lambda: sample_index), query("hændelseslog"),
                                                  within=0.05)
     finally:
         release.set()
@@ -146,7 +147,7 @@ async def test_a_preview_shows_markup_from_the_minutes_as_text(sample_index, mon
         "kind": "answer", "title": "t", "date": "1. maj 2026", "decision": "d"})]
     monkeypatch.setattr(teams_search, "search_decisions", lambda *a, **k: found)
 
-    body = await teams_search.query_response(Conversation(lambda: sample_index), query("noget"))
+    body = await teams_search.query_response(make_conversation(lambda: sample_index), query("noget"))
 
     assert previews(body)[0]["title"] == "Punkt 1: &lt;b&gt;fed&lt;/b&gt; &amp; &lt;script&gt;"
     assert previews(body)[0]["text"] == "x &lt; y"

@@ -10,9 +10,8 @@ import pytest
 from botbuilder.schema import Activity
 
 from bot.teams.channel import BeslutningsBot
-from handlers.conversation import Conversation
 from handlers.next_steps import next_steps
-from tests.chat import Chat, card_actions
+from tests.chat import Chat, card_actions, make_conversation
 from tests.test_teams import card_of, shown, teams_adapter
 from tests.test_webex import action_webhook, client, deliver, live, message_webhook, settings  # noqa: F401
 
@@ -32,7 +31,7 @@ def step_buttons(card: dict) -> dict[str, str]:
 
 @pytest.fixture
 def chat(sample_index):
-    return Chat(Conversation(lambda: sample_index, minutes_url=MINUTES_URL))
+    return Chat(make_conversation(lambda: sample_index, minutes_url=MINUTES_URL))
 
 
 async def test_an_answer_offers_the_whole_case_the_whole_meeting_and_its_subject(chat):
@@ -67,7 +66,7 @@ async def test_a_long_pressed_title_is_no_subject_to_subscribe_to(chat):
 
 
 async def test_teams_personal_chat_shows_the_steps_as_suggested_actions_not_card_buttons(sample_index):
-    conversation = Conversation(lambda: sample_index, minutes_url=MINUTES_URL)
+    conversation = make_conversation(lambda: sample_index, minutes_url=MINUTES_URL)
     adapter = teams_adapter(BeslutningsBot(conversation), conversation_type="personal")
     await adapter.send(ASKED)
     answer = adapter.activity_buffer[-1]
@@ -83,7 +82,7 @@ async def test_teams_personal_chat_shows_the_steps_as_suggested_actions_not_card
 
 
 async def test_teams_channel_has_the_steps_as_card_buttons_since_it_shows_no_suggested_actions(sample_index):
-    conversation = Conversation(lambda: sample_index, minutes_url=MINUTES_URL)
+    conversation = make_conversation(lambda: sample_index, minutes_url=MINUTES_URL)
     adapter = teams_adapter(BeslutningsBot(conversation), conversation_type="channel")
     await adapter.send(ASKED)
     answer = adapter.activity_buffer[-1]
@@ -107,7 +106,7 @@ def json_text(activity) -> str:
 
 @pytest.fixture
 def conversation(live):
-    return Conversation(live.get, minutes_url=MINUTES_URL)
+    return make_conversation(live.get, minutes_url=MINUTES_URL)
 
 
 async def test_webex_answer_card_has_step_buttons_and_pressing_one_lists_the_case(client, fake):  # noqa: F811

@@ -12,14 +12,14 @@ from aiohttp import web
 
 from bot.portal_sync import PortalSync, SyncScheduler
 from bot.settings import Settings
-from handlers.conversation import Conversation
 from handlers.reindex import Reindexer
+from handlers.tasks import Tasks
 from handlers.state.store import StateStore
 from knowledge.errors import SyncFailed
 from knowledge.live import LiveIndex
 from knowledge.sync import SyncLimits
 from tests import portalmaker as pm
-from tests.chat import Chat, RecordingOutbox
+from tests.chat import Chat, RecordingOutbox, make_conversation
 from tools.portal_standin import PortalStandIn, load_meetings
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
@@ -45,9 +45,9 @@ class Bot:
         self.sync = PortalSync(self.settings, self.live, limits=LIMITS)
         self.outbox = RecordingOutbox()
         self.clock = [NOW]
-        self.reindexer = Reindexer(self.settings.sources, self.live, self.state, lambda: self.clock[0],
+        self.reindexer = Reindexer(self.settings.sources, self.live, self.state, lambda: self.clock[0], tasks=Tasks(),
                                    fetch=self.sync.fetch, last_sync=self.sync.last)
-        conversation = Conversation(self.live.get, state=self.state, admins=("admin-1",),
+        conversation = make_conversation(self.live.get, state=self.state, admins=("admin-1",),
                                     reindexer=self.reindexer, outbox=self.outbox, clock=lambda: self.clock[0])
         self.admin = Chat(conversation, sender_id="admin-1", name="Anna Admin")
         self.user = Chat(conversation, sender_id="user-9", name="Ulla")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.conversation import Conversation
-from tests.chat import Chat
+from tests.chat import Chat, make_conversation
 
 README = Path(__file__).parent.parent / "README.md"
 _SECTION = re.compile(r"<!-- chat examples(?P<attrs>[^>]*)-->(?P<body>.*?)<!-- /chat examples -->", re.S)
@@ -49,7 +48,7 @@ async def test_each_readme_example_is_what_the_bot_answers(request, minutes, tod
     if today:
         moment = datetime.fromisoformat(today).replace(hour=9, tzinfo=timezone.utc)
         clock = lambda: moment  # noqa: E731
-    conversation = Conversation(lambda: index, clock=clock) if clock else Conversation(lambda: index)
+    conversation = make_conversation(lambda: index, clock=clock) if clock else make_conversation(lambda: index)
     chat = Chat(conversation)
     for question, expected in turns:
         assert await chat.say(question) == expected, question

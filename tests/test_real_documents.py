@@ -165,13 +165,12 @@ def test_the_parser_alone_reads_the_getorganized_pdf_text_the_same():
 
 
 async def test_an_answer_shows_the_item_number_as_the_minutes_write_it(tmp_path):
-    from handlers.conversation import Conversation
     from knowledge.index import Index
-    from tests.chat import Chat
+    from tests.chat import Chat, make_conversation
 
     folder = tmp_path / "minutes"
     folder.mkdir()
     (folder / AARHUS_PDF.name).write_bytes(AARHUS_PDF.read_bytes())
     build_index([folder], tmp_path / "index.json")
-    reply = await Chat(Conversation(lambda: Index.open(tmp_path / "index.json"))).say("besøg af first agenda")
+    reply = await Chat(make_conversation(lambda: Index.open(tmp_path / "index.json"))).say("besøg af first agenda")
     assert "Punkt 1.3: Besøg af First Agenda" in reply

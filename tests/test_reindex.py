@@ -9,13 +9,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from handlers.conversation import Conversation
 from handlers.reindex import Reindexer
+from handlers.tasks import Tasks
 from handlers.state.store import StateStore
 from knowledge.indexer import build_index, read_minutes
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
-from tests.chat import Chat, RecordingOutbox
+from tests.chat import Chat, RecordingOutbox, make_conversation
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
 NEW_MEETING = """REFERAT Direktionen d. 06-05-2026
@@ -41,8 +41,8 @@ class Setup:
         self.live = LiveIndex.open(self.store)
         self.state = StateStore(tmp_path / "data" / "state.json")
         self.outbox = RecordingOutbox()
-        self.reindexer = Reindexer([self.minutes], self.live, self.state, lambda: NOW, reader=reader)
-        self.conversation = Conversation(self.live.get, state=self.state, admins=("admin-1", "chef@kommune.dk"),
+        self.reindexer = Reindexer([self.minutes], self.live, self.state, lambda: NOW, reader=reader, tasks=Tasks())
+        self.conversation = make_conversation(self.live.get, state=self.state, admins=("admin-1", "chef@kommune.dk"),
                                          reindexer=self.reindexer, outbox=self.outbox, clock=lambda: NOW)
         self.admin = Chat(self.conversation, sender_id="admin-1", name="Anna Admin")
         self.user = Chat(self.conversation, sender_id="user-9", name="Ulla")

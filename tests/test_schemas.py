@@ -21,7 +21,6 @@ import pytest
 from bot.cards import answer_card
 from bot.teams import channel as teams
 from bot.webex import channel as webex
-from handlers.conversation import Conversation
 from handlers.fit import fit_reply, utf16_size
 from handlers.listing import pick_meeting_reply
 from handlers.messages import Incoming, Reply
@@ -29,6 +28,7 @@ from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
 from tests.test_channels_end_to_end import Bot
 from tools.teams_package import build_package
+from tests.chat import make_conversation
 
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 APP_ID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
@@ -115,7 +115,7 @@ def webex_cards(reply: Reply) -> list[dict]:
 
 
 def test_the_card_for_every_item_of_the_samples_is_valid_on_both_channels(sample_index):
-    conversation = Conversation(lambda: sample_index)
+    conversation = make_conversation(lambda: sample_index)
     titled = [row for row in sample_index.items if row["title"].strip()]  # one closed item has none
     replies = [asyncio.run(conversation.handle(Incoming(f"hvad besluttede direktionen om {row['title']}")))
                for row in titled]

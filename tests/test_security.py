@@ -44,7 +44,7 @@ from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
 from bot.webex.client import RetryPolicy
 from handlers import texts
 from handlers.answer import answer_reply, none_reply
-from handlers.conversation import COMMANDS, Conversation
+from handlers.conversation import COMMANDS
 from handlers.digests import digest_reply
 from handlers.markup import markdown as escape_markdown
 from handlers.messages import Incoming
@@ -57,6 +57,7 @@ from knowledge.question import parse_question
 from knowledge.search import Result
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
+from tests.chat import make_conversation
 
 APP_ID = "00000000-0000-4000-8000-0000000a11ce"
 TENANT = "tenant-1"
@@ -565,7 +566,7 @@ async def test_user_text_repeated_back_cannot_mention_link_or_mark_up(start, pay
 async def test_a_subscription_topic_and_name_are_repeated_as_text_not_markup(sample_index):
     # Regression: "abonner <emne>" and "abonnementer" put the topic and the subscriber's name
     # into the markdown as written, so a topic could mention everyone or carry a link.
-    conversation = Conversation(lambda: sample_index)
+    conversation = make_conversation(lambda: sample_index)
     person = Incoming("", sender_id="aad-bo", sender_name="[Bo](http://evil.example)", channel="msteams",
                       conversation_id="a:bo")
     payload = "<at>Alle</at> [klik](http://evil.example) @all"

@@ -5,12 +5,13 @@ recovered instead of answering "Beklager".
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from bot.server import DIGESTS, STATE, create_app
 from handlers.digests import MAX_SUBSCRIPTIONS_PER_CHAT
+from handlers.messages import Incoming
 from handlers.state.journal import journal_path
 from handlers.state.store import StateStore
 from knowledge.indexer import build_index
@@ -156,7 +157,8 @@ def test_what_the_journal_holds_survives_a_restart(tmp_path, where):
     first = state.subscriptions()[0]["doc_id"]
     state.update_subscriptions([first], {"watermark": "2026-11-20T00:00:00"})
     state.remove_subscriptions("webex", "room-2")
-    state.audit("2026-11-20T12:00:00+00:00", "Ulla", "status", "afvist", "webex")
+    state.audit(datetime(2026, 11, 20, 12, tzinfo=timezone.utc), Incoming("", sender_name="Ulla", channel="webex"),
+                "status", "afvist")
     state.set_value("digest_last_slot", "2026-11-16T07:00:00+00:00")
     if path is None:
         return

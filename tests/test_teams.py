@@ -30,6 +30,7 @@ from handlers import texts
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
 from knowledge.live import LiveIndex
+from tests.chat import make_conversation
 
 BOT = ChannelAccount(id="28:beslutningsbot", name="Beslutningsbot")
 USER = ChannelAccount(id="29:anne", name="Anne Jensen", aad_object_id="aad-anne")
@@ -59,8 +60,8 @@ def _loopback_only(monkeypatch):
 class Recording(Conversation):
     """The real conversation, remembering what the handlers were given."""
 
-    def __init__(self, index) -> None:
-        super().__init__(lambda: index)
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self.seen: list[Incoming] = []
 
     async def handle(self, message: Incoming) -> Reply:
@@ -118,7 +119,7 @@ def assert_hændelseslog(card: dict) -> None:
 
 
 async def test_mentioned_question_is_answered_with_a_card(sample_index):
-    conversation = Recording(sample_index)
+    conversation = make_conversation(lambda: sample_index, kind=Recording)
     adapter = teams_adapter(BeslutningsBot(conversation))
 
     await adapter.send(Activity(type="message", text=f"{MENTION} {QUESTION}", entities=[mention_entity()]))
@@ -135,7 +136,7 @@ async def test_mentioned_question_is_answered_with_a_card(sample_index):
 
 
 async def test_personal_chat_is_direct(sample_index):
-    conversation = Recording(sample_index)
+    conversation = make_conversation(lambda: sample_index, kind=Recording)
     adapter = teams_adapter(BeslutningsBot(conversation), conversation_type="personal")
 
     await adapter.send(QUESTION)
@@ -145,7 +146,7 @@ async def test_personal_chat_is_direct(sample_index):
 
 
 async def test_se_også_button_asks_its_question(sample_index):
-    adapter = teams_adapter(BeslutningsBot(Conversation(lambda: sample_index)), conversation_type="personal")
+    adapter = teams_adapter(BeslutningsBot(make_conversation(lambda: sample_index)), conversation_type="personal")
     await adapter.send("seneste beslutning om projektporteføljen")
     first = card_of(adapter.activity_buffer[-1])
     pressed = first["actions"][0]["data"]
@@ -163,7 +164,7 @@ async def test_se_også_button_asks_its_question(sample_index):
 
 
 async def test_universal_action_invoke_answers_and_returns_200(sample_index):
-    adapter = teams_adapter(BeslutningsBot(Conversation(lambda: sample_index)))
+    adapter = teams_adapter(BeslutningsBot(make_conversation(lambda: sample_index)))
 
     await adapter.send(Activity(type="invoke", name="adaptiveCard/action", value=EXECUTE))
 
@@ -176,7 +177,7 @@ async def test_universal_action_invoke_answers_and_returns_200(sample_index):
 
 
 async def test_universal_action_without_question_is_a_card_error(sample_index):
-    adapter = teams_adapter(BeslutningsBot(Conversation(lambda: sample_index)))
+    adapter = teams_adapter(BeslutningsBot(make_conversation(lambda: sample_index)))
 
     await adapter.send(Activity(type="invoke", name="adaptiveCard/action",
                                 value={"action": {"type": "Action.Execute", "data": {}}}))
@@ -188,7 +189,7 @@ async def test_universal_action_without_question_is_a_card_error(sample_index):
 
 
 async def test_welcome_when_the_bot_is_added(sample_index):
-    adapter = teams_adapter(BeslutningsBot(Conversation(lambda: sample_index)))
+    adapter = teams_adapter(BeslutningsBot(make_conversation(lambda: sample_index)))
 
     await adapter.send(Activity(type="conversationUpdate", members_added=[BOT]))
 
@@ -204,7 +205,7 @@ async def test_welcome_when_the_bot_is_added(sample_index):
 
 
 async def test_no_welcome_when_someone_else_joins(sample_index):
-    adapter = teams_adapter(BeslutningsBot(Conversation(lambda: sample_index)))
+    adapter = teams_adapter(BeslutningsBot(make_conversation(lambda: sample_index)))
 
     await adapter.send(Activity(type="conversationUpdate", members_added=[ChannelAccount(id="29:bo", name="Bo")]))
 
@@ -216,7 +217,7 @@ async def test_reply_without_card_is_markdown_and_extras_follow_in_order():
         async def handle(self, message: Incoming) -> Reply:
             return Reply("første", "**første**", extra=[Reply("anden"), Reply("tredje")])
 
-    adapter = teams_adapter(BeslutningsBot(Scripted(lambda: None)))
+    adapter = teams_adapter(BeslutningsBot(make_conversation(lambda: None, kind=Scripted)))
 
     await adapter.send("hjælp")
 
@@ -386,7 +387,7 @@ async def test_failing_turn_sends_the_danish_apology(serve, connector, caplog):
         async def handle(self, message: Incoming) -> Reply:
             raise RuntimeError("indre detalje")
 
-    client = await serve(conversation=Broken(lambda: None))
+    client = await serve(conversation=make_conversation(lambda: None, kind=Broken))
 
     with caplog.at_level(logging.ERROR, logger="bot.teams.adapter"):
         response = await client.post("/api/messages", json=teams_activity(connector.url))

@@ -10,13 +10,12 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cards import answer_card
-from handlers.conversation import Conversation
 from knowledge.digest import build_digest
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.texts import texts_path
-from tests.chat import Chat
+from tests.chat import Chat, make_conversation
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 
@@ -84,7 +83,7 @@ def test_the_store_holds_no_long_texts_and_the_index_reads_them_from_the_texts_f
 async def test_answers_cards_follow_ups_and_case_timelines_show_the_texts_from_disk(archive):
     _, store = archive
     index = Index.open(store)
-    chat = Chat(Conversation(lambda: index, clock=lambda: NOW))
+    chat = Chat(make_conversation(lambda: index, clock=lambda: NOW))
 
     reply = await chat.send("hvad blev besluttet om omklædningsrum i svømmehallen?")
     assert "Indstillingen godkendt." in reply.text
@@ -106,7 +105,7 @@ async def test_a_reindex_swap_while_questions_are_answered_keeps_each_index_on_i
     live = LiveIndex.open(store)
     old = live.get()
     old_texts = texts_path(store, old.generation)
-    chat = Chat(Conversation(lambda: old, clock=lambda: NOW))
+    chat = Chat(make_conversation(lambda: old, clock=lambda: NOW))
     await chat.say("hvad blev besluttet om omklædningsrum i svømmehallen?")
 
     # The council's minutes are corrected: the economy changes.
@@ -131,7 +130,7 @@ async def test_a_reindex_swap_while_questions_are_answered_keeps_each_index_on_i
     assert live.refresh()
     new = live.get()
     assert new.generation != old.generation
-    fresh = Chat(Conversation(live.get, clock=lambda: NOW))
+    fresh = Chat(make_conversation(live.get, clock=lambda: NOW))
     await fresh.say("hvad blev besluttet om omklædningsrum i svømmehallen?")
     assert "3,1 mio. kr. og afholdes af kassebeholdningen." in await fresh.say("og hvad koster det?")
     # The committee's unchanged file was not read again: its texts were carried over.
@@ -154,7 +153,7 @@ async def test_a_long_decision_is_whole_in_answers_timelines_and_digests_though_
     assert "fagentreprise" not in index.items[council]["decision"]
     assert index.item(council)["decision"] == decision
 
-    chat = Chat(Conversation(lambda: index, clock=lambda: NOW))
+    chat = Chat(make_conversation(lambda: index, clock=lambda: NOW))
     assert "Arbejdet udbydes i fagentreprise." in await chat.say("hvad blev besluttet om omklædningsrum i svømmehallen?")
     assert "Byrådet, Punkt 1: Nyt omklædningsrum i sv" in await chat.say("sag 00.22.04G01-3-26")
     [stages] = {tuple(stage["decision"] for stage in hit.stages) for hit in index.search("omklædningsrum svømmehallen")}

@@ -30,6 +30,7 @@ from handlers.conversation import Conversation
 from handlers.fit import cut, utf8_size
 from handlers.messages import Incoming, Reply
 from knowledge.live import LiveIndex
+from tests.chat import make_conversation
 from tests.fakes.webex_api import BOT_EMAIL, BOT_ID, BOT_NAME, BOT_UUID, PERSON_EMAIL, PERSON_ID, FakeWebex, Scripted
 
 SECRET = "s3cret"
@@ -63,7 +64,7 @@ def live(sample_index) -> LiveIndex:
 
 @pytest.fixture
 def conversation(live) -> RecordingConversation:
-    return RecordingConversation(live.get)
+    return make_conversation(live.get, kind=RecordingConversation)
 
 
 @pytest.fixture
@@ -320,9 +321,7 @@ async def test_card_submit_without_a_question_is_ignored(client, fake):
 
 
 class FixedConversation(Conversation):
-    def __init__(self, reply: Reply | Exception) -> None:
-        super().__init__(lambda: None)
-        self.reply = reply
+    reply: Reply | Exception
 
     async def handle(self, message: Incoming) -> Reply:
         if isinstance(self.reply, Exception):
@@ -330,9 +329,15 @@ class FixedConversation(Conversation):
         return self.reply
 
 
+def fixed_conversation(reply: Reply | Exception) -> FixedConversation:
+    conversation = make_conversation(lambda: None, kind=FixedConversation)
+    conversation.reply = reply
+    return conversation
+
+
 async def test_extra_replies_follow_the_first(aiohttp_client, settings, live, fake):
     reply = Reply("Første", extra=[Reply("Anden"), Reply("Tredje")])
-    app = create_app(settings, live=live, conversation=FixedConversation(reply))
+    app = create_app(settings, live=live, conversation=fixed_conversation(reply))
     app[WEBEX_RETRY] = QUICK
     client = await aiohttp_client(app)
     await deliver(client, message_webhook(fake.add_message("hej")))
@@ -341,7 +346,7 @@ async def test_extra_replies_follow_the_first(aiohttp_client, settings, live, fa
 
 
 async def test_a_failing_conversation_gets_an_apology(aiohttp_client, settings, live, fake, caplog):
-    app = create_app(settings, live=live, conversation=FixedConversation(RuntimeError("boom")))
+    app = create_app(settings, live=live, conversation=fixed_conversation(RuntimeError("boom")))
     app[WEBEX_RETRY] = QUICK
     client = await aiohttp_client(app)
     with caplog.at_level(logging.ERROR):
@@ -399,7 +404,7 @@ async def test_close_cancels_events_that_outlast_the_grace(fake):
     fake.add_message(QUESTION)
     async with aiohttp.ClientSession() as session:
         bot = WebexBot(WebexClient(str(fake.make_url("/v1")), "test-token", session, retry=QUICK),
-                       SlowConversation(lambda: None))
+                       make_conversation(lambda: None, kind=SlowConversation))
         assert bot.dispatch(Event("messages", "msg-1", PERSON_ID))
         await asyncio.wait_for(started.wait(), 5)
         await bot.close(grace=0.01)

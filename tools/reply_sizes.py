@@ -14,11 +14,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.console import PrintingOutbox
+from bot.settings import Settings
 from bot.teams import channel as teams
 from bot.webex import channel as webex
-from handlers.conversation import Conversation
+from bot.wiring import build
 from handlers.fit import fit_reply
 from handlers.messages import Incoming
+from handlers.state.store import StateStore
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from tests.test_render_safety import HOSTILE_MINUTES
@@ -31,7 +34,8 @@ def main() -> None:
     (folder / "minutes").mkdir()
     (folder / "minutes" / "hostile.txt").write_text(HOSTILE_MINUTES, encoding="utf-8")
     build_index([folder / "minutes"], folder / "index.json")
-    conversation = Conversation(LiveIndex.open(folder / "index.json").get)
+    conversation = build(Settings(data_dir=folder), outbox=PrintingOutbox(), serving=False,
+                         live=LiveIndex.open(folder / "index.json"), state=StateStore(None)).conversation
     for question in QUESTIONS:
         reply = asyncio.run(conversation.handle(Incoming(question, channel="msteams")))
         sizes = [len(json.dumps(activity.serialize()).encode("utf-16-le")) for activity in teams.reply_activities(reply)]

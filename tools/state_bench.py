@@ -14,11 +14,14 @@ import asyncio
 import statistics
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from bot.console import PrintingOutbox
+from bot.settings import Settings
+from bot.wiring import build
 from handlers.conversation import Conversation
-from handlers.digests import Digests
 from handlers.messages import Incoming
 from handlers.state.journal import COMPACT_AFTER
 from handlers.state.store import StateStore
@@ -29,6 +32,7 @@ from knowledge.paths import SAMPLES_DIR
 TOPICS_PER_CHAT = 5
 WRITES = 300
 QUESTION = "hvad besluttede direktionen om hændelseslog"
+AUDITED_AT = datetime(2026, 11, 27, 8, tzinfo=timezone.utc)
 
 
 def _subscription(number: int) -> dict:
@@ -90,7 +94,7 @@ def run_state_bench(count: int) -> int:
         print(_line("unsubscribe (one chat)", _timed(
             lambda n: state.remove_subscriptions("msteams", f"19:chat-{n}@thread.v2"))))
         print(_line("audit line", _timed(
-            lambda n: state.audit("2026-11-27T08:00:00+00:00", "Ulla", "status", "afvist", "webex"))))
+            lambda n: state.audit(AUDITED_AT, Incoming("", sender_name="Ulla", channel="webex"), "status", "afvist"))))
         print(_line("chat's subscriptions (read)", _timed(
             lambda n: state.chat_subscriptions("msteams", f"19:chat-{count // 10 + n}@thread.v2"))))
         print(f"  journal now {Path(str(path) + '.journal').stat().st_size / 1e3:.0f} KB")
@@ -107,8 +111,8 @@ def run_state_bench(count: int) -> int:
         store = data / "index.json"
         build_index([SAMPLES_DIR], store)
         live = LiveIndex.open(store)
-        conversation = Conversation(live.get, state=reopened, admins=("admin",),
-                                    digests=Digests(live.get, reopened, None, lambda: None))  # type: ignore[arg-type]
+        conversation = build(Settings(data_dir=data, admins=("admin",)), outbox=PrintingOutbox(), serving=False,
+                             live=live, state=reopened).conversation
         alone = asyncio.run(_question_latency(conversation, 0))
         busy = asyncio.run(_question_latency(conversation, 60))
         print("a question's latency:")

@@ -40,6 +40,7 @@ from handlers import feedback, texts
 from handlers.channels import Channel, Channels
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
+from handlers.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +148,7 @@ class WebexBot:
         self._concurrency = concurrency
         self._pending = pending
         self._queue: deque[Event] = deque()
-        # Strong references: the event loop keeps only weak ones to running tasks.
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = Tasks()
         self._identity: Identity | None = None
         self._identity_lock = asyncio.Lock()
 
@@ -181,32 +181,31 @@ class WebexBot:
     def _start_waiting(self) -> None:
         while self._queue and len(self._tasks) < self._concurrency:
             event = self._queue.popleft()
-            task = asyncio.create_task(self._run(event), name=f"webex-{event.resource}")
-            self._tasks.add(task)
-            task.add_done_callback(self._task_done)
+            name = f"webex {event.resource} {event.id}"
+            self._tasks.start(name, self.handle(event), failure=f"{name} could not be handled",
+                              done=lambda task, event=event: self._event_done(event, task))
 
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
+    def _event_done(self, event: Event, task: asyncio.Task[None]) -> None:
+        # An event cancelled at shutdown stays unfinished in the inbox and is taken up at the
+        # next start; one that was tried, answered or not, is not tried again.
+        if not task.cancelled():
+            self.inbox.finish(event.resource, event.id)
         self._start_waiting()
 
     async def drain(self) -> None:
         """Wait until every event queued so far is handled."""
-        while self._tasks or self._queue:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while len(self._tasks) or self._queue:
+            await self._tasks.wait()
             await asyncio.sleep(0)
 
     async def close(self, grace: float = SHUTDOWN_GRACE) -> None:
         """Give running events `grace` seconds to finish, then cancel the rest. Events not
         finished stay in the inbox and are answered at the next start."""
         self._queue.clear()
-        if self._tasks:
-            _, unfinished = await asyncio.wait(list(self._tasks), timeout=grace)
-            self._queue.clear()
-            for task in unfinished:
-                task.cancel()
-            if unfinished:
-                log.warning("webex: %d events cancelled at shutdown; answered at the next start", len(unfinished))
-                await asyncio.gather(*unfinished, return_exceptions=True)
+        cancelled = await self._tasks.close(grace)
+        self._queue.clear()
+        if cancelled:
+            log.warning("webex: %d events cancelled at shutdown; answered at the next start", cancelled)
         self.inbox.close()
 
     async def identity(self) -> Identity:
@@ -224,14 +223,6 @@ class WebexBot:
             await self._answer_message(event)
         elif event.resource == "attachmentActions":
             await self._answer_action(event)
-
-    async def _run(self, event: Event) -> None:
-        try:
-            await self.handle(event)
-        except Exception:
-            log.exception("webex %s %s could not be handled", event.resource, event.id)
-        # Not reached when cancelled at shutdown: that event is taken up at the next start.
-        self.inbox.finish(event.resource, event.id)
 
     async def _answer_message(self, event: Event) -> None:
         me = await self.identity()

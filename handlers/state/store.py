@@ -27,6 +27,7 @@ import orjson
 from tinydb import Query
 from tinydb.storages import MemoryStorage
 
+from handlers.messages import Incoming
 from handlers.state.audit import AuditLog
 from handlers.state.journal import JournalStorage, StateDamaged, StateDB, journal_path, read_snapshot
 
@@ -145,9 +146,10 @@ class StateStore:
 
     # --- audit ---------------------------------------------------------------------------
 
-    def audit(self, when: str, who: str, command: str, result: str, channel: str = "") -> None:
-        """Record one admin command: who, when, what, and how it ended."""
-        self.audit_log.append({"when": when, "who": who, "command": command, "result": result, "channel": channel})
+    def audit(self, when: datetime, by: Incoming, command: str, result: str) -> None:
+        """Record one admin command: when, who, what, how it ended, and on which channel."""
+        self.audit_log.append({"when": when.isoformat(timespec="seconds"), "who": by.who, "command": command,
+                               "result": result, "channel": by.channel})
 
     def recent_audit(self, count: int = 10) -> list[dict[str, Any]]:
         return self.audit_log.newest(count)
