@@ -12,6 +12,7 @@ from bot.webex.channel import MAX_CONCURRENT, Event, WebexBot
 from bot.webex.client import WebexClient
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
+from tests.chat import make_conversation
 from tools import loadtest
 from tools.loadtest import Figures, Question, _Ledger, _tally
 
@@ -80,7 +81,7 @@ async def test_webex_handles_more_than_eight_events_at_once(aiohttp_server):
             return {}
 
     async with aiohttp.ClientSession() as session:
-        bot = WebexBot(Api("http://127.0.0.1:9/v1", "token", session), Waiting(lambda: None))
+        bot = WebexBot(Api("http://127.0.0.1:9/v1", "token", session), make_conversation(lambda: None, kind=Waiting))
         for number in range(32):
             assert bot.dispatch(Event("messages", f"m{number}", "person"))
         for _ in range(500):
