@@ -80,7 +80,8 @@ def build(settings: Settings, *, outbox: LaterReplies | None = None, serving: bo
     channels = Channels()
     outbox = outbox if outbox is not None else ChannelOutbox(channels)
     schedule = settings.digest_schedule if serving else None
-    digests = Digests(live.get, state, schedule, clock, deliver=metrics.counted_deliver(outbox.deliver))
+    digests = Digests(live.get, state, schedule, clock, deliver=metrics.counted_deliver(outbox.deliver),
+                      channels=channels)
     portal = PortalSync(settings, live, finished=metrics.sync_finished) if serving and settings.portal_url else None
     reindexer = Reindexer(settings.sources, live, state, clock, tasks=tasks, reader=reader,
                           finished=metrics.reindex_finished, fetch=portal.fetch if portal else None,

@@ -1,28 +1,21 @@
 """The weekly digest as card data: one section per meeting, one entry per decision with a
 button that asks about it, the folded formalities as a line.
 
-`handlers.digests.digest_reply` builds the markdown (the fallback, and what the console
-prints) and, beside each message of it, this card data for the same decisions; the
-channels render it with `bot.cards.digest_card`. A card entry shows the decision's
+`handlers.digest_message` renders each message of a digest from its blocks as text,
+markdown and, through these functions, card data for the same decisions; the channels
+render that with `bot.cards.digest_card`. A card entry shows the decision's
 beginning only (CARD_DECISION characters): the button opens the whole.
 """
 
 from __future__ import annotations
 
-import json
-
 from handlers import markup, texts
-from handlers.fit import cut, utf8_size
+from handlers.fit import cut
 from knowledge.dates import danish
 from knowledge.digest import DigestEntry
 
 # Characters of a decision in the card; the button asks the bot for all of it.
 CARD_DECISION = 200
-# A digest message starts a new one when its card data would pass this many UTF-8 bytes with
-# ENTRY_OVERHEAD per entry for the card's columns and button: the rendered card then stays
-# under Webex's 16 KB and, as \u-escaped JSON beside the fallback text, under Teams' 40 KB.
-CARD_BYTES = 9000
-ENTRY_OVERHEAD = 420
 
 
 def new_card(heading: str) -> dict:
@@ -43,9 +36,3 @@ def add_entry(card: dict, day: str, entry: DigestEntry) -> None:
 
 def set_formalities(card: dict, line: str) -> None:
     card["meetings"][-1]["formalities"] = line
-
-
-def card_size(card: dict) -> int:
-    """The estimated size of the rendered card, compared with CARD_BYTES."""
-    entries = sum(len(meeting["entries"]) for meeting in card["meetings"])
-    return utf8_size(json.dumps(card, ensure_ascii=False)) + ENTRY_OVERHEAD * entries

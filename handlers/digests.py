@@ -1,4 +1,5 @@
-"""Digest subscriptions: the chat commands, the digest text, and one delivery run.
+"""Digest subscriptions: the chat commands and one delivery run (the digest's messages are
+`handlers.digest_message`).
 
 A run serves one chat at a time per slot: it builds the digest of what was indexed after
 each of the chat's subscriptions' watermarks, merges them into one message (a chat with
@@ -14,38 +15,28 @@ chat's subscriptions inactive.
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Awaitable, Callable
 
-from handlers import digest_card, markup, texts
+from handlers import markup, texts
+from handlers.channels import FAILED, GONE, SENT, Channels
 from handlers.clock import Clock, local_time
-from handlers.fit import cut, utf8_size
+# The digest's messages (`handlers.digest_message`); its limits are named here too.
+from handlers.digest_message import MAX_ENTRIES, PART_BYTES, digest_reply, topic_phrases  # noqa: F401
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
 from handlers.state.store import StateStore
-from knowledge import outcome
-from knowledge.bodies import display_name
-from knowledge.dates import danish
 from knowledge.digest import Digest, DigestEntry, build_digest, newest_indexing_time
 from knowledge.index import Index
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)
 
-SENT, GONE, FAILED = "sent", "gone", "failed"
 Deliver = Callable[[dict, Reply], Awaitable[str]]
 
 
-# One message of a digest stays under this many UTF-8 bytes of markdown (Webex takes 7,439;
-# Teams about 40 KB with the card, so the smaller serves both); a longer digest goes out as
-# several messages, and past MAX_ENTRIES the rest is counted, not listed.
-PART_BYTES = 6000
-MAX_ENTRIES = 60
-# Characters of one decision in a digest: a long one would not fit a message on its own.
-DECISION_LIMIT = 1500
 # Subscriptions one chat may hold (topics, and "all"). A chat's topics are merged into one
 # weekly message, and past about twenty topics that message stops being a summary: a chat
 # that follows that much wants every decision (`abonner` without a topic). The limit also
@@ -53,118 +44,11 @@ DECISION_LIMIT = 1500
 # accepted before), so the 10,000 subscriptions the store is sized for are 500 chats at
 # the limit, or many more at the usual one to three.
 MAX_SUBSCRIPTIONS_PER_CHAT = 20
-# Characters of a formality's title in the one line that folds a meeting's formalities.
-FORMAL_TITLE = 40
 
 
 def topic_key(topic: str | None) -> str:
     """The topic as compared: "Skolereform", "skolereform" and "skoleréform " are one."""
     return " ".join(fold(topic or "").split())
-
-
-def _topic_phrases(topic: str | list[str] | None) -> tuple[str, str]:
-    """" om »topic«" (or " om »a«, »b«") for text and for markdown; a topic is the user's
-    own text, so in markdown it must not turn into a mention or a link."""
-    topics = [topic] if isinstance(topic, str) else list(topic or [])
-    topics = [t for t in topics if t]
-    if not topics:
-        return "", ""
-    return (texts.SUBSCRIBED_TOPIC.format(topic=texts.TOPICS_JOIN.join(markup.plain(t) for t in topics)),
-            texts.SUBSCRIBED_TOPIC.format(topic=texts.TOPICS_JOIN.join(markup.markdown_line(t) for t in topics)))
-
-
-def _formality_label(entry) -> str:
-    """A formality in the folded line: its title, and "udgik" when the item was dropped."""
-    title = cut(entry.title, FORMAL_TITLE, "…") or texts.DIGEST_ITEM.format(number=entry.number, title="")
-    if outcome.classify(entry.decision).kind == outcome.WITHDRAWN:
-        return texts.DIGEST_WITHDRAWN.format(title=title)
-    return title
-
-
-def digest_reply(digest: Digest, topic: str | list[str] | None = None) -> Reply:
-    """The digest as one reply, with `extra` replies when it does not fit in one message.
-    Each meeting lists its decisions, a short one with what it approved, and folds its
-    formalities into one line."""
-    topic_text, topic_markdown = _topic_phrases(topic)
-    decisions = texts.counted(digest.count, texts.NEW_DECISIONS)
-    # The body in the heading when every decision is from one ("fra Økonomiudvalget").
-    names = {display_name(body) for _, body, _ in digest.groups if body}
-    name = names.pop() if len(names) == 1 else ""
-    source = texts.DIGEST_FROM.format(body=name) if name else ""
-    source_markdown = texts.DIGEST_FROM.format(body=markup.markdown(name)) if name else ""
-    heading = texts.DIGEST_HEADING.format(decisions=decisions, source=source, topic=topic_text)
-    heading_markdown = f"**{texts.DIGEST_HEADING.format(decisions=decisions, source=source_markdown, topic=topic_markdown)}**"
-    # (text lines, markdown lines, what it adds to the card: ("entry", meeting, day, entry),
-    # ("formal", meeting, line) or ("more", text)) per entry
-    blocks: list[tuple[list[str], list[str], tuple]] = []
-    shown = 0
-    for day, body, entries in digest.groups:
-        meeting = texts.DIGEST_MEETING.format(body=display_name(body) if body else texts.SOME_BODY, date=danish(day))
-        first = True
-        for entry in entries:
-            if entry.formality:
-                continue
-            if shown == MAX_ENTRIES:
-                break
-            shown += 1
-            title = texts.DIGEST_ITEM.format(number=entry.number, title=entry.title)
-            case = f" ({texts.DIGEST_CASE.format(case=entry.case_number)})" if entry.case_number else ""
-            # A long decision is cut with the meeting and item named, so one entry always fits
-            # a message; the whole is in the minutes.
-            decision = markup.clean(cut(entry.decision, DECISION_LIMIT, texts.SHORTENED.format(
-                date=danish(day), number=entry.number)))
-            text = ([""] + [meeting] if first else []) + [markup.clean(f"- {title}{case}")]
-            text += [f"  {line}" for line in decision.splitlines()]
-            markdown = (["", f"**{markup.markdown(meeting)}**"] if first else [])
-            markdown += [f"- **{markup.markdown(title)}**{markup.markdown(case)}"]
-            markdown += [f"  > {line}" for line in markup.markdown(decision).splitlines()]
-            if entry.proposal:
-                text += [f"  {texts.PROPOSAL_HEADING}:", *[f"  • {markup.clean(part)}" for part in entry.proposal]]
-                markdown += [f"  > {texts.PROPOSAL_HEADING}:",
-                             *[f"  > • {markup.markdown(part)}" for part in entry.proposal]]
-            blocks.append((text, markdown, ("entry", meeting, day, entry)))
-            first = False
-        formal = [_formality_label(entry) for entry in entries if entry.formality]
-        if formal and not first and shown < MAX_ENTRIES:
-            line = texts.DIGEST_FORMALITIES.format(items=", ".join(formal))
-            blocks.append(([f"  {markup.clean(line)}"], [f"  _{markup.markdown(line)}_"], ("formal", meeting, line)))
-    if digest.count > shown:
-        more = texts.DIGEST_MORE.format(count=digest.count - shown)
-        blocks.append((["", more], ["", more], ("more", more)))
-    parts: list[tuple[list[str], list[str], dict]] = [([heading], [heading_markdown], digest_card.new_card(heading))]
-    for text, markdown, adds in blocks:
-        size = utf8_size("\n".join(parts[-1][1] + markdown))
-        card = parts[-1][2]
-        if len(parts[-1][1]) > 1 and (size > PART_BYTES or not _card_takes(card, adds)):
-            parts.append(([], [], digest_card.new_card(texts.DIGEST_CONTINUED)))
-        parts[-1][0].extend(text)
-        parts[-1][1].extend(markdown)
-        _add_to_card(parts[-1][2], adds)
-    # The card beside each message shows the same decisions; the markdown is its fallback.
-    replies = [Reply("\n".join(text).strip("\n"), "\n".join(markdown).strip("\n"), card) for text, markdown, card in parts]
-    first_reply = replies[0]
-    first_reply.extra = replies[1:]
-    return first_reply
-
-
-def _add_to_card(card: dict, adds: tuple) -> None:
-    if adds[0] == "more":
-        card["more"] = adds[1]
-        return
-    meetings = card["meetings"]
-    if not meetings or meetings[-1]["heading"] != adds[1]:
-        digest_card.add_meeting(card, adds[1])
-    if adds[0] == "entry":
-        digest_card.add_entry(card, adds[2], adds[3])
-    else:
-        digest_card.set_formalities(card, adds[2])
-
-
-def _card_takes(card: dict, adds: tuple) -> bool:
-    """Whether the card stays within its size with `adds` in it."""
-    trial = copy.deepcopy(card)
-    _add_to_card(trial, adds)
-    return digest_card.card_size(trial) <= digest_card.CARD_BYTES
 
 
 @dataclass
@@ -179,8 +63,10 @@ class Digests:
     """Subscriptions and digest runs over one index and state store."""
 
     def __init__(self, index: Callable[[], Index], state: StateStore, schedule: WeeklySchedule | None,
-                 clock: Clock, deliver: Deliver | None = None) -> None:
+                 clock: Clock, deliver: Deliver | None = None, *, channels: Channels | None = None) -> None:
         self.index = index
+        # What fits one message of each channel: a digest is packed into messages for its chat's.
+        self.channels = channels or Channels()
         self.state = state
         self.schedule = schedule
         self.clock = clock
@@ -200,12 +86,12 @@ class Digests:
         same = [s for s in mine if topic_key(s.get("topic")) == topic_key(topic)]
         if same:
             # Said as the chat first wrote it, not as it was written this time.
-            topic_text, topic_markdown = _topic_phrases(same[0].get("topic"))
+            topic_text, topic_markdown = topic_phrases(same[0].get("topic"))
             return Reply(texts.ALREADY_SUBSCRIBED.format(topic=topic_text, next=self.next_text()),
                          texts.ALREADY_SUBSCRIBED.format(topic=topic_markdown, next=self.next_text()))
         if len(mine) >= MAX_SUBSCRIPTIONS_PER_CHAT:
             return Reply(texts.TOO_MANY_SUBSCRIPTIONS.format(limit=MAX_SUBSCRIPTIONS_PER_CHAT))
-        topic_text, topic_markdown = _topic_phrases(topic)
+        topic_text, topic_markdown = topic_phrases(topic)
         watermark = await asyncio.to_thread(lambda: newest_indexing_time(self.index()))
         await asyncio.to_thread(self.state.add_subscription, {
             "channel": message.channel, "conversation_id": message.conversation_id,
@@ -254,7 +140,7 @@ class Digests:
         digest = await asyncio.to_thread(build_digest, self.index(), subscription.get("watermark"), subscription.get("topic"))
         if digest.empty:
             return Reply(texts.DIGEST_EMPTY_PREVIEW)
-        return digest_reply(digest, subscription.get("topic"))
+        return digest_reply(digest, subscription.get("topic"), self.channels.fits(message.channel))
 
     async def _mine(self, message: Incoming) -> list[dict]:
         """The active subscriptions of the chat `message` came from."""
@@ -314,12 +200,9 @@ class Digests:
             return
         topics = None if any(not s.get("topic") for s, _ in news) else [s["topic"] for s, _ in news]
         digest = merge_digests([digest for _, digest in news])
-        reply = digest_reply(digest, topics)
-        if any(s.get("sending") for s in chat):
-            card = {**reply.card, "note": texts.DIGEST_MAYBE_AGAIN} if reply.card else None
-            reply = Reply(f"{texts.DIGEST_MAYBE_AGAIN}\n\n{reply.text}",
-                          f"{texts.DIGEST_MAYBE_AGAIN}\n\n{reply.markdown or reply.text}",
-                          card, extra=reply.extra)
+        # A chat whose send was under way when the process stopped may have it already.
+        note = texts.DIGEST_MAYBE_AGAIN if any(s.get("sending") for s in chat) else ""
+        reply = digest_reply(digest, topics, self.channels.fits(chat[0]["channel"]), note)
         ids = [s["doc_id"] for s in chat]
         # The intent, on disk before the send: if the process dies before the watermarks
         # move, the next run knows this chat may already have it.
