@@ -20,19 +20,16 @@ from typing import Awaitable, Callable
 from handlers import markup, texts
 from handlers.clock import Clock, local_time
 from handlers.messages import Incoming, Reply
-from handlers.report import failure_reason, file_lines, skipped_meetings, sync_failed
+from handlers.report import failure_reason, index_summary, skipped_meetings, sync_failed
 from handlers.state.store import StateStore
 from handlers.tasks import Tasks
 from knowledge.errors import IndexingFailed, SyncFailed
-from knowledge.indexer import IndexReport, Reader, build_index, read_minutes
+from knowledge.indexer import Reader, build_index, read_minutes
 from knowledge.live import LiveIndex
 
 log = logging.getLogger(__name__)
 Notify = Callable[[Reply], Awaitable[None]]
 Progress = Callable[[int, int, str], None]
-# Files named one by one in the chat report; a longer list would pass what a channel carries
-# in one message, and the command line prints them all.
-CHAT_FILE_LINES = 40
 # Fetches what is new on the agenda portal into the minutes folder (`knowledge.sync`);
 # raises SyncFailed. Given by the server when a portal is configured.
 Fetch = Callable[[], Awaitable[object]]
@@ -145,7 +142,7 @@ class Reindexer:
             )
             await asyncio.to_thread(self.live.refresh)
             # File names and warnings come from the minutes folder: shown as written.
-            text = report_text(report, time.monotonic() - started)
+            text = index_summary(report, time.monotonic() - started)
             if skipped:
                 text += "\n" + skipped_meetings(skipped)
             run["files"], run["warnings"] = len(report.files), len(report.warnings)
@@ -165,14 +162,3 @@ class Reindexer:
             log.exception("reindex failed unexpectedly")
             return (Reply(texts.REINDEX_FAILED.format(reason=texts.REINDEX_UNEXPECTED)),
                     f"{texts.RESULT_FAILED}: crashed")
-
-
-def report_text(report: IndexReport, seconds: float) -> str:
-    lines = [
-        texts.REINDEX_DONE.format(seconds=f"{seconds:.1f}".replace(".", ",")),
-        texts.REINDEX_FILES.format(files=len(report.files), meetings=report.meetings, items=report.items),
-        texts.INDEX_CHANGES.format(new=report.new, changed=report.changed, removed=report.removed),
-    ]
-    if report.files:
-        lines += file_lines(report, limit=CHAT_FILE_LINES)
-    return "\n".join(lines)

@@ -7,6 +7,10 @@ from handlers.clock import local_time
 from knowledge.errors import IndexUnavailable, IndexingFailed, SyncFailed
 from knowledge.indexer import FileResult, IndexReport
 
+# Files named one by one in the chat's report of an index run; a longer list would pass what
+# a channel carries in one message, and the command line prints them all.
+CHAT_FILE_LINES = 40
+
 
 def file_reason(result: FileResult) -> str:
     reason = texts.DOCUMENT_ERRORS.get(result.code, result.code)
@@ -54,16 +58,20 @@ def file_lines(report: IndexReport, limit: int | None = None) -> list[str]:
     return lines
 
 
-def index_summary(report: IndexReport) -> str:
-    lines = [
-        texts.INDEX_SUMMARY.format(
-            files=len(report.files), meetings=report.meetings, items=report.items,
-            decisions=report.decisions, closed=report.closed,
-        ),
-        texts.INDEX_CHANGES.format(new=report.new, changed=report.changed, removed=report.removed),
-    ]
+def index_summary(report: IndexReport, seconds: float | None = None) -> str:
+    """The report of an index run, for both its readers. The command line's says what the
+    index now holds and names every file; the chat's (`seconds`: how long the run took)
+    counts the files read by their structure in one line and names at most
+    CHAT_FILE_LINES others, so it fits a message."""
+    if seconds is None:
+        lines = [texts.INDEX_SUMMARY.format(files=len(report.files), meetings=report.meetings, items=report.items,
+                                            decisions=report.decisions, closed=report.closed)]
+    else:
+        lines = [texts.REINDEX_DONE.format(seconds=f"{seconds:.1f}".replace(".", ",")),
+                 texts.REINDEX_FILES.format(files=len(report.files), meetings=report.meetings, items=report.items)]
+    lines.append(texts.INDEX_CHANGES.format(new=report.new, changed=report.changed, removed=report.removed))
     if report.files:
-        lines += file_lines(report)
+        lines += file_lines(report, limit=None if seconds is None else CHAT_FILE_LINES)
     return "\n".join(lines)
 
 

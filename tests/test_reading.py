@@ -7,7 +7,6 @@ import shutil
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from handlers.reindex import report_text
 from handlers.report import index_summary
 from knowledge.errors import DocumentError
 from knowledge.index import Index
@@ -77,7 +76,7 @@ def test_the_chat_report_counts_the_plain_files_and_names_the_others(tmp_path):
         "udvalg.txt": NO_HEADINGS,
         "gammel.doc": b"\xd0\xcf\x11\xe0",
     })
-    text = report_text(report, 1.0)
+    text = index_summary(report, 1.0)
     assert "- 5 filer læst efter dagsordenens struktur" in text
     assert "- udvalg.txt: læst som ren tekst" in text
     assert "- gammel.doc: sprunget over" in text
