@@ -8,10 +8,10 @@ entry that asks the question opening it.
 
 from __future__ import annotations
 
-from handlers import listing, markup, texts
+from handlers import listing, texts
 from handlers.answer import item_title
-from handlers.compose import Composer
 from handlers.fit import cut
+from handlers.list_message import Entry, Listing
 from handlers.messages import Reply
 from knowledge.dates import danish
 from knowledge.search import Hit, Result
@@ -23,20 +23,8 @@ ELSEWHERE_SHOWN = 3
 
 def _list(heading: str, lines: list[str], questions: list[str | None], button: str,
           note: str = "") -> Reply:
-    out = Composer()
-    out.line(heading)
-    for line in note.split("\n") if note else ():
-        out.line(line)
-    if lines:
-        out.blank()
-    for line in lines:
-        out.text.append(f"- {line}")
-        out.markdown.append(f"- {markup.markdown(line)}")
-    text, markdown = out.done()
-    entries = [{"title": line, "decision": "", "closed": False, "question": question}
-               for line, question in zip(lines, questions)]
-    card = {"kind": "list", "heading": heading, "entries": entries, "url": None, "open_label": button}
-    return Reply(text, markdown, card)
+    entries = [Entry(line, question=question) for line, question in zip(lines, questions)]
+    return Listing(heading, entries, button, notes=note.split("\n") if note else [], spaced=True).reply()
 
 
 def meeting_line(meeting: dict) -> str:

@@ -39,6 +39,11 @@ class Composer:
             self.text.append(line)
             self.markdown.append(f"> {markup.markdown(line)}" if line else ">")
 
+    def item(self, line: str) -> None:
+        """One entry of a list, with no heading and no blank line after it."""
+        self.text.append(f"- {line}")
+        self.markdown.append(f"- {markup.markdown(line)}")
+
     def bullets(self, lines: list[str], heading: str = "") -> None:
         if not lines:
             return
@@ -46,8 +51,7 @@ class Composer:
             self.text.append(heading + ":")
             self.markdown.append(f"**{markup.markdown(heading)}**")
         for line in lines:
-            self.text.append(f"- {line}")
-            self.markdown.append(f"- {markup.markdown(line)}")
+            self.item(line)
         # A list needs a blank line after it, or a renderer glues the next line into it.
         self.blank()
 

@@ -1,16 +1,17 @@
 """Replies that list: a meeting's items, a case's treatments, and the meetings of a day to
 pick from. One line per entry, short enough for a phone; the card carries a button per
-entry that opens it ("vis punkt 3 møde <id>", "vis møde <id>").
+entry that opens it ("vis punkt 3 møde <id>", "vis møde <id>"). Each is a `Listing`
+(`handlers.list_message`), rendered as text, markdown and card data from one list.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from handlers import markup, texts
+from handlers import texts
 from handlers.answer import body_of, item_title
-from handlers.compose import Composer
 from handlers.fit import cut
+from handlers.list_message import Entry, Listing
 from handlers.messages import Reply
 from knowledge import outcome
 from knowledge.bodies import display_name
@@ -65,76 +66,50 @@ def meeting_heading(result: Result) -> str:
 def meeting_reply(result: Result, decision_limit: int = 3000, link: LinkFor | None = None) -> Reply:
     """A meeting as one line per item: number, title and a short decision; the card has a
     button per open item."""
-    heading = meeting_heading(result)
-    out = Composer()
-    out.line(heading, bold=True)
-    entries = []
     # A long agenda (a council meeting has forty items) folds its formalities and closed
     # items into a line each, so what was decided stays in view.
     fold = len(result.hits) > FOLD_FROM
     formal = [hit for hit in result.hits if fold and not hit.closed
               and outcome.is_formality(hit.title, hit.decision or "")]
     closed = [hit for hit in result.hits if fold and hit.closed]
+    entries = []
     for hit in result.hits:
+        if hit in formal or hit in closed:
+            continue
         # Told to be shorter (a channel's limit), a long agenda lists titles only.
         short = "" if fold and decision_limit < 800 else short_decision(
             hit, max(60, min(SHORT_DECISION, decision_limit // 4)))
-        line = item_title(hit) + (f": {short}" if short else "")
-        if hit in formal or hit in closed:
-            continue
-        entries.append({"number": hit.number, "title": item_title(hit), "decision": short, "closed": hit.closed,
-                        "question": None if hit.closed else open_item_question(hit)})
-        out.text.append(f"- {line}")
-        out.markdown.append(f"- {_md(line)}")
+        entries.append(Entry(item_title(hit), short, hit.closed, None if hit.closed else open_item_question(hit),
+                             hit.number))
     for template, hits in ((texts.MEETING_FORMALITIES, formal), (texts.MEETING_CLOSED, closed)):
         if hits:
             line = template.format(items=", ".join(f"{hit.number} {cut(hit.title, FOLDED_TITLE)}".strip()
                                                    for hit in hits))
-            entries.append({"number": None, "title": line, "decision": "", "closed": True, "question": None})
-            out.text.append(f"- {line}")
-            out.markdown.append(f"- {_md(line)}")
-    out.blank()
-    url = link(result.hits[0]) if link else None
-    out.link(texts.SOURCE_LINK, url)
-    if any(not hit.closed for hit in result.hits):
-        out.line(texts.OPEN_ITEM_HINT)
-    text, markdown = out.done()
-    card = {"kind": "list", "heading": heading, "entries": entries, "url": url,
-            "open_label": texts.OPEN_ITEM_BUTTON, "meeting_id": (result.meeting or {}).get("id")}
-    return Reply(text, markdown, card)
+            entries.append(Entry(line, closed=True))
+    listing = Listing(meeting_heading(result), entries, bold_heading=True,
+                      url=link(result.hits[0]) if link else None,
+                      hint=texts.OPEN_ITEM_HINT if any(not hit.closed for hit in result.hits) else "",
+                      focus={"meeting_id": (result.meeting or {}).get("id")})
+    return listing.reply()
 
 
 def case_reply(result: Result, decision_limit: int = 3000, link: LinkFor | None = None) -> Reply:
     first = result.hits[0]
     case = first.case_number or (result.question.case_numbers[0] if result.question.case_numbers else "")
     heading = texts.CASE_HEADING.format(case=case, times=texts.counted(len(result.hits), texts.TIMES))
-    out = Composer()
-    out.line(heading, bold=True)
-    entries = []
-    for hit in result.hits:
-        when = f"{danish(hit.date)}, {body_of(hit)}, {item_title(hit)}"
-        short = short_decision(hit, max(60, min(SHORT_DECISION, decision_limit // 4)))
-        line = when + (f": {short}" if short else "")
-        entries.append({"number": hit.number, "title": when, "decision": short, "closed": hit.closed,
-                        "question": None if hit.closed else open_item_question(hit)})
-        out.text.append(f"- {line}")
-        out.markdown.append(f"- {_md(line)}")
-    out.blank()
-    text, markdown = out.done()
+    entries = [Entry(f"{danish(hit.date)}, {body_of(hit)}, {item_title(hit)}",
+                     short_decision(hit, max(60, min(SHORT_DECISION, decision_limit // 4))), hit.closed,
+                     None if hit.closed else open_item_question(hit), hit.number)
+               for hit in result.hits]
     newest = next((hit for hit in result.hits if not hit.closed), None)
-    card = {"kind": "list", "heading": heading, "entries": entries, "url": None,
-            "open_label": texts.OPEN_ITEM_BUTTON,
-            # A follow-up after a case listing is about its newest treatment.
-            "item_id": newest.id if newest else None,
-            "meeting_id": newest.item.get("meeting_id") if newest else None}
-    return Reply(text, markdown, card)
+    # A follow-up after a case listing is about its newest treatment.
+    focus = {"item_id": newest.id if newest else None,
+             "meeting_id": newest.item.get("meeting_id") if newest else None}
+    return Listing(heading, entries, bold_heading=True, focus=focus).reply()
 
 
 def pick_meeting_reply(day: str, meetings: list[dict]) -> Reply:
     """Several bodies met on one day: one line per meeting, and a button to open each."""
-    heading = texts.PICK_MEETING.format(date=danish(day))
-    out = Composer()
-    out.line(heading)
     entries = []
     for meeting in meetings:
         name = display_name(meeting.get("body", "")) or texts.SOME_BODY
@@ -142,17 +117,6 @@ def pick_meeting_reply(day: str, meetings: list[dict]) -> Reply:
         count = len(meeting.get("item_ids", ()))
         label = texts.PICK_LINE.format(body=name, details=time,
                                        items=texts.counted(count, texts.ITEMS) if count else "")
-        entries.append({"title": label.rstrip(": "), "decision": "", "closed": False,
-                        "question": open_meeting_question(meeting["id"])})
-        out.text.append(f"- {label.rstrip(': ')}")
-        out.markdown.append(f"- {_md(label.rstrip(': '))}")
-    out.blank()
-    out.line(texts.PICK_HINT)
-    text, markdown = out.done()
-    card = {"kind": "list", "heading": heading, "entries": entries, "url": None,
-            "open_label": texts.OPEN_MEETING_BUTTON}
-    return Reply(text, markdown, card)
-
-
-def _md(text: str) -> str:
-    return markup.markdown(text)
+        entries.append(Entry(label.rstrip(": "), question=open_meeting_question(meeting["id"])))
+    return Listing(texts.PICK_MEETING.format(date=danish(day)), entries, texts.OPEN_MEETING_BUTTON,
+                   hint=texts.PICK_HINT).reply()
