@@ -55,11 +55,17 @@ def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Cloc
     """The server for `settings`, over the collaborators of `bot.wiring.build`. Tests may
     pass the live index, a clock they move, the state store, the minutes reader or a whole
     conversation; the rest comes from the settings."""
+    return app_for(build(settings, live=live, state=state, clock=clock, reader=reader, conversation=conversation))
+
+
+def app_for(parts: Collaborators) -> web.Application:
+    """The server over collaborators already built (a bench that needs them at hand builds
+    them first)."""
     from bot.teams import channel as teams
     from bot.webex import channel as webex
 
+    settings = parts.settings
     app = web.Application(client_max_size=1024 * 1024)
-    parts = build(settings, live=live, state=state, clock=clock, reader=reader, conversation=conversation)
     # Each channel registers itself when it is set up (below); the console is always there.
     parts.channels.register(console.CHANNEL)
     app[COLLABORATORS] = parts

@@ -14,7 +14,7 @@ from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
 from tests.chat import make_conversation
 from tools import loadtest
-from tools.loadtest import Figures, Question, _Ledger, _tally
+from tools.loadtest.figures import Figures, Ledger, Question, tally
 
 
 def test_the_parser_takes_the_documented_options():
@@ -30,7 +30,7 @@ def test_the_parser_takes_the_documented_options():
 
 
 async def test_the_ledger_counts_lost_and_duplicate_replies():
-    ledger = _Ledger()
+    ledger = Ledger()
     ledger.apologies = ("Beklager",)
     answered, twice, lost, room = (Question(key, "teams", "q", sent=1.0) for key in ("a", "b", "c", "d"))
     for question in (answered, twice, lost):
@@ -42,7 +42,7 @@ async def test_the_ledger_counts_lost_and_duplicate_replies():
     ledger.teams_reply("conv", "nobody-asked", {"text": "?"}, 1.4)
     ledger.webex_reply("room-1", None, {"markdown": "Beklager, noget gik galt"}, 1.5)
     figures = Figures(4, 1.0, 0.0)
-    _tally(figures, ledger, ["webex /api/webex answered 503"])
+    tally(figures, ledger, ["webex /api/webex answered 503"])
     assert (figures.questions, figures.replies, figures.lost, figures.duplicates) == (4, 5, 1, 2)
     assert figures.errors == 2  # the apology and the 503
     assert sorted(round(value) for value in figures.latencies_ms) == [100, 200, 500]

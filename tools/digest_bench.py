@@ -1,6 +1,6 @@
 """`beslutningsbot bench --digest N`: a digest to N subscribers through a local Teams connector.
 
-The real server objects (create_app's digests, outbox and Teams adapter) send one digest
+The real server objects (`bot.wiring.build`'s digests and outbox, and the Teams adapter) send one digest
 each to N Teams subscriptions whose service URL is a Bot Connector stand-in on 127.0.0.1.
 Fifty of them are topics of one group chat, which gets one message for all of them. The
 figures: total time, and the highest number of messages in any one-second window, per
@@ -18,15 +18,16 @@ from pathlib import Path
 
 from aiohttp import web
 
-TEAMS_PER_CONVERSATION = 7
-TEAMS_OVERALL = 30
-from bot.server import DIGESTS, STATE, create_app
+from bot.server import app_for
 from bot.settings import Settings
+from bot.wiring import build
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from tools.fakes import ConnectorStandIn
 
+TEAMS_PER_CONVERSATION = 7
+TEAMS_OVERALL = 30
 SHARED_CHAT = 50
 NEW_MEETING = """REFERAT Direktionen d. 18-11-2026
 
@@ -78,10 +79,10 @@ async def _run(subscribers: int, folder: Path) -> None:
         start = datetime(2026, 11, 20, tzinfo=timezone.utc)
         build_index([minutes], settings.store_path, now=start - timedelta(days=7))
         live = LiveIndex.open(settings.store_path)
-        app = create_app(settings, live=live, clock=lambda: start)
-        bot_runner = web.AppRunner(app)
+        parts = build(settings, live=live, clock=lambda: start)
+        bot_runner = web.AppRunner(app_for(parts))
         await bot_runner.setup()  # starts the app's contexts (the Teams connector client)
-        state = app[STATE]
+        state = parts.state
         watermark = max(m["indexed_at"] for m in live.get().meetings.values())
         for number in range(subscribers):
             shared = number < SHARED_CHAT
@@ -97,7 +98,7 @@ async def _run(subscribers: int, folder: Path) -> None:
         build_index([minutes], settings.store_path, now=start)
         live.refresh()
         began = time.perf_counter()
-        result = await app[DIGESTS].run()
+        result = await parts.digests.run()
         seconds = time.perf_counter() - began
         await bot_runner.cleanup()
     finally:

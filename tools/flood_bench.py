@@ -15,6 +15,7 @@ the baseline. Nothing is asserted; the command prints what it measured.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -24,7 +25,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 
 import aiohttp
 from aiohttp import web
@@ -56,16 +57,50 @@ def _flood_kinds(size: int) -> list[tuple[str, dict]]:
 async def run_flood(posts: int = 10, size: int = MEGABYTE, rounds: int = 5,
                     service_latency: float = SERVICE_LATENCY) -> list[str]:
     """Run the bench; the lines of its report."""
-    import jwt
+    from bot.server import create_app
+    from bot.settings import Settings
+    from tools.fakes import WebexStandIn
+
+    replies = _Replies()
+    webex = WebexStandIn(TOKEN, replies.arrived, latency=service_latency)
+    runners: list[web.AppRunner] = []
+    lines: list[str] = []
+    try:
+        with _trusted_key() as stranger, tempfile.TemporaryDirectory(prefix="beslutningsbot-flood-") as scratch:
+            webex_url = await _serve(webex.app(), runners)
+            settings = Settings(data_dir=Path(scratch), digest="off", app_id=APP_ID, app_password="flood-password",
+                                app_tenant_id=TENANT, webex_token=TOKEN, webex_secret=SECRET,
+                                webex_api_url=f"{webex_url}/v1")
+            bot_url = await _serve(create_app(settings), runners)
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+                question = _Question(session, bot_url, webex, replies)
+                await question.ask()  # warm up: the bot's first Webex call learns who it is
+                baseline = [await question.ask() for _ in range(rounds)]
+                lines.append(f"beslutningsbot bench --flood {posts}: Teams authentication on, "
+                             f"{rounds} rounds per kind, Webex API answering after {service_latency * 1000:g} ms")
+                lines.append(f"Webex question alone          median {statistics.median(baseline):6.1f} ms, "
+                             f"max {max(baseline):6.1f} ms")
+                forged = _forged_token(stranger)
+                for name, how in _flood_kinds(size):
+                    flood = _Flood(bot_url, how, forged, posts)
+                    lines += await _measure(name, flood, question, rounds, posts, baseline)
+    finally:
+        for runner in reversed(runners):
+            await runner.cleanup()
+    return lines
+
+
+@contextlib.contextmanager
+def _trusted_key() -> Iterator[Any]:
+    """Put a signing key made here in botbuilder's key cache, as after a download, so a
+    forged token is really checked (and fails) rather than refused for want of keys; yields
+    a stranger's key to forge with. The cache is put back afterwards."""
     from botframework.connector.auth import AuthenticationConstants
     from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
     from cryptography.hazmat.primitives.asymmetric import rsa
     from jwt.algorithms import RSAAlgorithm
 
-    from bot.server import create_app
-    from bot.settings import Settings
     from bot.teams.connector import SigningKeys
-    from tools.fakes import WebexStandIn
 
     trusted = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -75,86 +110,90 @@ async def run_flood(posts: int = 10, size: int = MEGABYTE, rounds: int = 5,
     keys.keys, keys.last_updated = [public | {"kid": "bench-key", "endorsements": ["msteams"]}], datetime.now()
     saved = JwtTokenExtractor.metadataCache.get(channel_keys)
     JwtTokenExtractor.metadataCache[channel_keys] = keys
-
-    arrived: dict[str, float] = {}
-    waiting: dict[str, asyncio.Event] = {}
-
-    def on_reply(room: str, reply_to, body, at: float) -> None:
-        arrived.setdefault(room, at)
-        if room in waiting:
-            waiting[room].set()
-
-    webex = WebexStandIn(TOKEN, on_reply, latency=service_latency)
-    runners: list[web.AppRunner] = []
-    lines: list[str] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="beslutningsbot-flood-") as scratch:
-            webex_url = await _serve(webex.app(), runners)
-            settings = Settings(data_dir=Path(scratch), digest="off", app_id=APP_ID, app_password="flood-password",
-                                app_tenant_id=TENANT, webex_token=TOKEN, webex_secret=SECRET,
-                                webex_api_url=f"{webex_url}/v1")
-            bot_url = await _serve(create_app(settings), runners)
-            now = int(time.time())
-            forged = jwt.encode({"iss": "https://api.botframework.com", "aud": APP_ID, "serviceurl": "http://x/",
-                                 "nbf": now - 60, "exp": now + 3600}, stranger, algorithm="RS256",
-                                headers={"kid": "bench-key"})
-            numbers = itertools.count(1)
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
-
-                async def ask() -> float:
-                    number = next(numbers)
-                    room, key = f"room-{number}", f"msg-{number}"
-                    webex.add_message(key, room, QUESTION, f"person-{number}", f"p{number}@kommune.dk")
-                    body = json.dumps({"id": "wh", "resource": "messages", "event": "created",
-                                       "data": {"id": key, "roomId": room, "roomType": "direct",
-                                                "personId": f"person-{number}"}}).encode()
-                    signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
-                    waiting[room] = asyncio.Event()
-                    started = time.perf_counter()
-                    async with session.post(f"{bot_url}/api/webex", data=body, headers={
-                            "Content-Type": "application/json", "X-Spark-Signature": signature}) as response:
-                        await response.read()
-                    await asyncio.wait_for(waiting[room].wait(), 60)
-                    return (arrived[room] - started) * 1000
-
-                await ask()  # warm up: the bot's first Webex call learns who it is
-                baseline = [await ask() for _ in range(rounds)]
-                lines.append(f"beslutningsbot bench --flood {posts}: Teams authentication on, "
-                             f"{rounds} rounds per kind, Webex API answering after {service_latency * 1000:g} ms")
-                lines.append(f"Webex question alone          median {statistics.median(baseline):6.1f} ms, "
-                             f"max {max(baseline):6.1f} ms")
-                for name, how in _flood_kinds(size):
-                    flood = _Flood(bot_url, how, forged, posts)
-                    await flood.start()
-                    statuses: list[int] = []
-                    answer_ms: list[float] = []
-                    during: list[float] = []
-                    try:
-                        for _ in range(rounds):
-                            await flood.fire()
-                            during.append(await ask())
-                            answered = await flood.results()
-                            statuses += [status for status, _ in answered]
-                            answer_ms += [elapsed for _, elapsed in answered]
-                    finally:
-                        await flood.stop()
-                    counts = ", ".join(f"{count}x {status}" for status, count in sorted(
-                        {s: statuses.count(s) for s in statuses}.items()))
-                    lines.append(f"{posts} x {name}, at once:")
-                    lines.append(f"  answered {counts}; each in median {statistics.median(answer_ms):6.1f} ms, "
-                                 f"max {max(answer_ms):6.1f} ms")
-                    lines.append(f"  Webex question meanwhile    median {statistics.median(during):6.1f} ms, "
-                                 f"max {max(during):6.1f} ms "
-                                 f"({statistics.median(during) / statistics.median(baseline):.2f}x the baseline, "
-                                 f"{statistics.median(during) - statistics.median(baseline):+.1f} ms)")
+        yield stranger
     finally:
-        for runner in reversed(runners):
-            await runner.cleanup()
         if saved is None:
             JwtTokenExtractor.metadataCache.pop(channel_keys, None)
         else:
             JwtTokenExtractor.metadataCache[channel_keys] = saved
-    return lines
+
+
+def _forged_token(stranger: Any) -> str:
+    """A token that names the bench's key but is signed by a stranger's."""
+    import jwt
+
+    now = int(time.time())
+    return jwt.encode({"iss": "https://api.botframework.com", "aud": APP_ID, "serviceurl": "http://x/",
+                       "nbf": now - 60, "exp": now + 3600}, stranger, algorithm="RS256", headers={"kid": "bench-key"})
+
+
+class _Replies:
+    """When the first reply reached each Webex room, and who waits for one."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, float] = {}
+        self.waiting: dict[str, asyncio.Event] = {}
+
+    def arrived(self, room: str, reply_to: Any, body: Any, at: float) -> None:
+        self.first.setdefault(room, at)
+        if room in self.waiting:
+            self.waiting[room].set()
+
+
+class _Question:
+    """The Webex question, asked in a new room each time through a signed webhook."""
+
+    def __init__(self, session: aiohttp.ClientSession, bot_url: str, webex: Any, replies: _Replies) -> None:
+        self.session = session
+        self.bot_url = bot_url
+        self.webex = webex
+        self.replies = replies
+        self.numbers = itertools.count(1)
+
+    async def ask(self) -> float:
+        """Ms from the webhook's POST to the reply reaching the stand-in."""
+        number = next(self.numbers)
+        room, key = f"room-{number}", f"msg-{number}"
+        self.webex.add_message(key, room, QUESTION, f"person-{number}", f"p{number}@kommune.dk")
+        body = json.dumps({"id": "wh", "resource": "messages", "event": "created",
+                           "data": {"id": key, "roomId": room, "roomType": "direct",
+                                    "personId": f"person-{number}"}}).encode()
+        signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
+        self.replies.waiting[room] = asyncio.Event()
+        started = time.perf_counter()
+        async with self.session.post(f"{self.bot_url}/api/webex", data=body, headers={
+                "Content-Type": "application/json", "X-Spark-Signature": signature}) as response:
+            await response.read()
+        await asyncio.wait_for(self.replies.waiting[room].wait(), 60)
+        return (self.replies.first[room] - started) * 1000
+
+
+async def _measure(name: str, flood: "_Flood", question: _Question, rounds: int, posts: int,
+                   baseline: list[float]) -> list[str]:
+    """`rounds` volleys of one kind of flood, the question asked during each: the report's lines."""
+    await flood.start()
+    statuses: list[int] = []
+    answer_ms: list[float] = []
+    during: list[float] = []
+    try:
+        for _ in range(rounds):
+            await flood.fire()
+            during.append(await question.ask())
+            answered = await flood.results()
+            statuses += [status for status, _ in answered]
+            answer_ms += [elapsed for _, elapsed in answered]
+    finally:
+        await flood.stop()
+    counts = ", ".join(f"{count}x {status}" for status, count in sorted(
+        {s: statuses.count(s) for s in statuses}.items()))
+    return [f"{posts} x {name}, at once:",
+            f"  answered {counts}; each in median {statistics.median(answer_ms):6.1f} ms, "
+            f"max {max(answer_ms):6.1f} ms",
+            f"  Webex question meanwhile    median {statistics.median(during):6.1f} ms, "
+            f"max {max(during):6.1f} ms "
+            f"({statistics.median(during) / statistics.median(baseline):.2f}x the baseline, "
+            f"{statistics.median(during) - statistics.median(baseline):+.1f} ms)"]
 
 
 class _Flood:
