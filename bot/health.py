@@ -24,6 +24,7 @@ from aiohttp import web
 
 from bot.logs import request_context
 from bot.metrics import METRICS, Metrics
+from handlers.reindex import Reindexer
 from handlers.state.store import StateStore
 from knowledge.live import LiveIndex
 
@@ -39,14 +40,13 @@ class Health:
     metrics: Metrics
     digests_on: bool = False
     scheduler_task: asyncio.Task | None = field(default=None, repr=False)
-    # The chat's reindexer (handlers.reindex.Reindexer): says when its last run failed
-    # because the data folder's disk is full.
-    reindexer: Any = field(default=None, repr=False)
+    # The chat's reindexer: says when its last run failed because the data folder's disk is full.
+    reindexer: Reindexer | None = field(default=None, repr=False)
 
     async def disk(self) -> dict[str, Any] | None:
         """The disk's state when the last reindex failed for want of space, else None."""
-        since = getattr(self.reindexer, "disk_full_since", None)
-        if since is None:
+        since = self.reindexer.disk_full_since if self.reindexer is not None else None
+        if self.reindexer is None or since is None:
             return None
         return {"low": True, "free_bytes": await asyncio.to_thread(self.reindexer.free_bytes),
                 "reindex_failed_at": since.isoformat(timespec="seconds")}

@@ -27,6 +27,10 @@ class Tasks:
     def __len__(self) -> int:
         return len(self._running)
 
+    def names(self) -> list[str]:
+        """The names of the tasks running now, sorted."""
+        return sorted(task.get_name() for task in self._running)
+
     def start(self, name: str, work: Coroutine[Any, Any, Any], *, failure: str | None = None,
               done: Callable[[asyncio.Task[Any]], None] | None = None) -> asyncio.Task[Any]:
         """Run `work` in the background as `name`. If it raises, the traceback is logged as
