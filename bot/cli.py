@@ -145,7 +145,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     from handlers import texts
     from handlers.digests import digest_reply
-    from knowledge.digest import build_digest
+    from knowledge.new_decisions import build_digest
 
     settings = _settings()
     index = _open(settings)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from handlers import markup, texts
 from handlers.fit import cut
 from knowledge.dates import danish
-from knowledge.digest import DigestEntry
+from knowledge.new_decisions import DigestEntry
 
 # Characters of a decision in the card; the button asks the bot for all of it.
 CARD_DECISION = 200

@@ -28,7 +28,7 @@ from handlers.digest_message import MAX_ENTRIES, PART_BYTES, digest_reply, topic
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
 from handlers.state.store import StateStore
-from knowledge.digest import Digest, DigestEntry, build_digest, newest_indexing_time
+from knowledge.new_decisions import Digest, DigestEntry, build_digest, newest_indexing_time
 from knowledge.index import Index
 from knowledge.text import fold
 

@@ -23,7 +23,7 @@ def da(fragment: str) -> str:
     return fragment.replace("æ", "(?:æ|ae)").replace("ø", "(?:ø|oe)").replace("å", "(?:å|aa)")
 
 
-def words(spec: str) -> str:
+def word_alternation(spec: str) -> str:
     """An alternation of the space-separated words in `spec`; "_" stands for a space."""
     words = {word.replace("_", r"\s+") for word in spec.split()}
     # Longest first so "fra og med" wins over "fra".
@@ -59,11 +59,11 @@ def _unit(t: str) -> str:
 
 
 _DAY_WORD = r"(?:(?<!\w)(?:den|d\.)\s+)?"
-_WEEKDAY = words("mandag tirsdag onsdag torsdag fredag lørdag søndag")
+_WEEKDAY = word_alternation("mandag tirsdag onsdag torsdag fredag lørdag søndag")
 # How a preposition opens the period; any other preposition means the unit itself.
 _OPEN = {"siden": "from", "fra og med": "from", "efter": "after", "før": "before", "inden": "before",
          "til og med": "until", "indtil": "until", "frem til": "until", "op til": "until"}
-_PREPS = words(
+_PREPS = word_alternation(
     r"fra_og_med til_og_med i_løbet_af i_perioden i_året i_år året år frem_til op_til siden efter"
     r" før inden indtil fra til i på per pr\."
 )

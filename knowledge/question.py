@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from knowledge.periods import (
     MONTH_ALONE, RANGE, RELATIVE, SINGLE, WORD_END, Dates, compile_ci, da, month_alone_period, months, plain,
-    relative_period, words,
+    relative_period, word_alternation,
 )
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -88,7 +88,7 @@ _LATEST = compile_ci(rf"(?<!\w)(?:(?:den|det|de)\s+)?{_LATEST_WORD}(?!\w)")
 
 # --- question frames ----------------------------------------------------------------------------
 
-_BODY = words(
+_BODY = word_alternation(
     "direktionen direktionens direktion ledelsen der man de vi du blev bliver blive blevet er var har"
     " havde været kan kunne skal skulle vil ville gjorde gør mon besluttede besluttet beslutte besluttes"
     " beslutter sagde sagt sige siger mente ment mener vedtog vedtaget vedtage godkendte godkendt"
@@ -100,18 +100,18 @@ _BODY = words(
     " hvilken hvornår mig os lidt alt mere info information oplysninger gerne venligst nu lige også helt"
     " præcis præcist"
 )
-_PREP = words(
+_PREP = word_alternation(
     r"om omkring vedrørende vedr\.? angående ang\.? ift\.? i_forhold_til med_hensyn_til mht\.? til for"
     " i på med ved efter fra af at"
 )
-_DOC = words("referatet referat referaterne dagsordenen dagsorden mødet møde møderne direktionsmødet"
+_DOC = word_alternation("referatet referat referaterne dagsordenen dagsorden mødet møde møderne direktionsmødet"
               " direktionen sagen")
 # Frame words, then one preposition, optionally "i referatet om" style: never beyond that,
 # so "om den nye skole" keeps "den nye skole".
 _TAIL = rf"(?:\s+{_BODY}{WORD_END})*(?:\s+{_PREP}{WORD_END}(?:\s+(?:det\s+|den\s+)?{_DOC}{WORD_END}\s+{_PREP}{WORD_END})?)?"
-_QW = words("hvad hvilke hvilken hvilket hvornår hvordan hvorfor")
-_IMPERATIVE = words("find søg vis fortæl giv hent list opsummer forklar beskriv")
-_INFINITIVE = words("finde søge vise fortælle give hente liste opsummere forklare beskrive sige se få høre")
+_QW = word_alternation("hvad hvilke hvilken hvilket hvornår hvordan hvorfor")
+_IMPERATIVE = word_alternation("find søg vis fortæl giv hent list opsummer forklar beskriv")
+_INFINITIVE = word_alternation("finde søge vise fortælle give hente liste opsummere forklare beskrive sige se få høre")
 _GREETING = compile_ci(
     r"^(?:(?:hej|hey|hi|hallo|halløj|goddag|godmorgen|god morgen|dav)(?:\s+(?:bot|beslutningsbot|igen))?"
     r"|venligst|please)\s*[,!.:]*\s+"
@@ -124,7 +124,7 @@ _FRAME_IMPERATIVE = compile_ci(
 _FRAME_AUX = compile_ci(rf"^(?:har|havde|er|var|blev|findes|foreligger|ved|kender|eksisterer|kan){WORD_END}{_TAIL}")
 # Nouns and participles that open a question on their own ("beslutningen om", "besluttet om").
 _FRAME_NOUN = compile_ci(
-    r"^(?:direktionens\s+)?" + words(
+    r"^(?:direktionens\s+)?" + word_alternation(
         "beslutning beslutningen beslutninger beslutningerne konklusion konklusionen konklusionerne"
         " afgørelse afgørelsen afgørelser referat referatet referater besluttet vedtaget godkendt"
         " drøftet behandlet"
@@ -136,12 +136,12 @@ _FRAME_SELF = compile_ci(
 )
 _FRAME_INFO = compile_ci(
     r"^(?:info|infos|information|informationer|oplysninger|viden|alt|noget|mere)\s+"
-    + words(r"om omkring vedrørende vedr\.? angående ang\.?") + WORD_END
+    + word_alternation(r"om omkring vedrørende vedr\.? angående ang\.?") + WORD_END
 )
 _ENDS_IN_PREP = compile_ci(rf"(?:^|\s){_PREP}$")
 _CORE = compile_ci(da(r"beslut|vedt|godkend|drøft|behandl|konklu|truffet|traf\b|bestem|aftal|afgør"
                     r"|\bved\b|kender|sagt|sagde|noget|nogen|info|oplysning"))
-_PARTICIPLE = words(
+_PARTICIPLE = word_alternation(
     "godkendt besluttet behandlet drøftet vedtaget diskuteret fremlagt præsenteret forelagt afgjort"
     " bevilget igangsat iværksat sat_i_gang taget_op gennemgået evalueret truffet indført afsluttet"
     " lukket på_dagsordenen oppe til_behandling"
@@ -153,7 +153,7 @@ _MIDDLE = compile_ci(
 )
 _TRAILING_PLACE = compile_ci(
     r"(?:\s*,?\s+(?:i|af|fra|på|ved|under)\s+"
-    + words("direktionen direktionsmødet direktionsmøderne mødet møderne ledelsen")
+    + word_alternation("direktionen direktionsmødet direktionsmøderne mødet møderne ledelsen")
     + r"|\s*,?\s+(?:på\s+forhånd\s+)?tak)$"
 )
 _LEADING_FILLER = compile_ci(r"^(?:(?:om|omkring|vedr\.?|ang\.?|at|" + da("vedrørende|angående") + r")(?:\s+|$))+")

@@ -9,7 +9,7 @@ from bot.teams import channel as teams
 from bot.webex import channel as webex
 from handlers.digests import MAX_ENTRIES, digest_reply
 from handlers.fit import fit_reply
-from knowledge.digest import Digest, DigestEntry, build_digest
+from knowledge.new_decisions import Digest, DigestEntry, build_digest
 from tests.chat import Chat, card_actions, make_conversation
 from tests.test_schemas import TEAMS_CARD, WEBEX_CARD, problems
 from tests.test_teams import shown

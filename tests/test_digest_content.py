@@ -4,7 +4,7 @@ formalities into one line per meeting: over the samples and over a real portal's
 from __future__ import annotations
 
 from handlers.digests import digest_reply
-from knowledge.digest import build_digest
+from knowledge.new_decisions import build_digest
 
 
 def test_udgik_and_eventuelt_intet_are_folded_not_listed_as_decisions(sample_index):

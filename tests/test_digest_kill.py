@@ -28,7 +28,7 @@ from aiohttp import web
 
 from handlers import texts
 from handlers.state.store import StateStore
-from knowledge.digest import newest_indexing_time
+from knowledge.new_decisions import newest_indexing_time
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.paths import SAMPLES_DIR

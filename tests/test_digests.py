@@ -219,7 +219,7 @@ async def test_a_large_digest_goes_out_in_parts_that_fit_webex(tmp_path):
     # Regression (review): the digest had no size limit; Webex cut it (and the watermark
     # moved past what was cut) and Teams refused it every week.
     from handlers.digests import MAX_ENTRIES, PART_BYTES
-    from knowledge.digest import build_digest
+    from knowledge.new_decisions import build_digest
 
     world = World(tmp_path)
     everything = build_digest(world.live.get(), None)

@@ -48,7 +48,7 @@ from handlers.conversation import COMMANDS
 from handlers.digests import digest_reply
 from handlers.markup import markdown as escape_markdown
 from handlers.messages import Incoming
-from knowledge.digest import build_digest
+from knowledge.new_decisions import build_digest
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex

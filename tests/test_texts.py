@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cards import answer_card
-from knowledge.digest import build_digest
+from knowledge.new_decisions import build_digest
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex

@@ -1,12 +1,14 @@
-"""What a weekly digest says: the decisions that entered the index after a watermark.
+"""The decisions that entered the index after a watermark, for everyone or for one topic:
+the content of a digest (`handlers.digests` schedules, renders and delivers it).
 
 "New" is by indexing time, not meeting date, so an old meeting indexed late is still news.
 Closed items and items without a decision are left out; a topic subscription keeps only
 the items the search finds for its topic. Formalities ("Godkendelse af dagsorden:
 Godkendt", a signature sheet, "Eventuelt: Intet.", "Udgik.") are marked as such, for the
 digest to fold into one line per meeting, and do not count as decisions; a short decision
-("Indstillingerne godkendt.") carries the points of the Indstilling it approved. The digest carries the watermark to store once
-it has been delivered: the newest indexing time it covers.
+("Indstillingerne godkendt.") carries the points of the Indstilling it approved. The digest
+carries the watermark to store once it has been delivered: the newest indexing time it
+covers.
 """
 
 from __future__ import annotations
