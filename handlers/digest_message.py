@@ -1,6 +1,6 @@
 """The weekly digest as messages: built once as blocks, rendered as text, markdown and card.
 
-`digest_reply` turns a `knowledge.digest.Digest` into blocks (each decision under its
+`digest_reply` turns a `knowledge.new_decisions.Digest` into blocks (each decision under its
 meeting, a meeting's formalities folded into one line, a count of what was left out) and
 packs them into messages under a heading. Each message is rendered from its blocks three
 ways: plain text (the console, Teams' fallback), markdown (Webex, and the fallback) and
@@ -21,7 +21,7 @@ from handlers.messages import Reply
 from knowledge import outcome
 from knowledge.bodies import display_name
 from knowledge.dates import danish
-from knowledge.digest import Digest, DigestEntry
+from knowledge.new_decisions import Digest, DigestEntry
 
 # One message of a digest stays under this many UTF-8 bytes of markdown: about a screen and
 # a half to read. A longer digest goes out as several messages.

@@ -28,8 +28,8 @@ from handlers.digest_message import MAX_ENTRIES, PART_BYTES, digest_reply, topic
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
 from handlers.state.store import StateStore
-from knowledge.new_decisions import Digest, DigestEntry, build_digest, newest_indexing_time
 from knowledge.index import Index
+from knowledge.new_decisions import Digest, DigestEntry, build_digest, newest_indexing_time
 from knowledge.text import fold
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cards import answer_card
-from knowledge.new_decisions import build_digest
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
+from knowledge.new_decisions import build_digest
 from knowledge.texts import texts_path
 from tests.chat import Chat, make_conversation
 
