@@ -9,33 +9,9 @@ from pathlib import Path
 import pytest
 
 from knowledge.paths import SAMPLES_DIR
+from tools.payloads import NEW_MEETING  # noqa: F401 (tests import it from here)
 
 DATA = Path(__file__).parent / "data"
-# A meeting that is not in the samples: two decisions and a closed item.
-NEW_MEETING = """REFERAT Direktionen d. 18-11-2026
-
-Mødedato Onsdag d. 18. november 2026 kl. 09:00
-
-Punkt 1: Ny politik for digitalisering af arkivet
-
-00.01.00A00-9-26
-
-Beslutning
-
-Politikken godkendes.
-
-Punkt 2: Julefrokost
-
-00.01.00A00-10-26
-
-Beslutning
-
-Afholdes fredag den 11. december.
-
-Punkt 3: Lukket: Personalesag
-
-00.01.00A00-11-26
-"""
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,6 @@ and Webex to a fake Webex API, both real aiohttp servers on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 import shutil
 from datetime import datetime, timedelta, timezone
 
@@ -25,6 +22,7 @@ from knowledge.paths import SAMPLES_DIR
 from tests.conftest import NEW_MEETING
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
+from tools.payloads import message_webhook, signed_webhook, teams_message
 
 SECRET = "webhook-secret"
 QUICK = RetryPolicy(attempts=5, backoff=0.001, backoff_max=0.01, retry_after_max=1.0)
@@ -56,15 +54,9 @@ class Bot:
 
     async def teams(self, text: str, who: str = "anna", personal: bool = True, name: str | None = None):
         conversation = f"a:{who}-personal" if personal else "19:group@thread.v2"
-        activity = {
-            "type": "message", "id": f"act-{who}-{len(self.connector.posted)}", "channelId": "msteams",
-            "serviceUrl": self.connector.url, "text": text, "textFormat": "plain",
-            "from": {"id": f"29:{who}", "name": who.title() if name is None else name, "aadObjectId": f"aad-{who}"},
-            "conversation": {"id": conversation, "conversationType": "personal" if personal else "groupChat",
-                             "tenantId": "tenant-1"},
-            "recipient": {"id": "28:bot", "name": "Beslutningsbot"},
-            "channelData": {"tenant": {"id": "tenant-1"}},
-        }
+        activity = teams_message(self.connector.url, text, who=who, name=name,
+                                 chat="personal" if personal else "groupChat", conversation=conversation,
+                                 tenant="tenant-1")
         response = await self.client.post("/api/messages", json=activity)
         assert response.status in (200, 201), await response.text()
         return conversation
@@ -79,12 +71,8 @@ class Bot:
                         room_type: str = "direct"):
         message = self.webex.add_message(text, room_id=room, room_type=room_type,
                                          person_id=f"person-{email}", person_email=email)
-        data = {"id": message["id"], "roomId": room, "roomType": room_type, "personId": message["personId"],
-                "personEmail": email, "created": message["created"]}
-        body = json.dumps({"id": "wh", "resource": "messages", "event": "created", "data": data}).encode()
-        signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
-        response = await self.client.post("/api/webex", data=body, headers={
-            "X-Spark-Signature": signature, "Content-Type": "application/json"})
+        body, headers = signed_webhook(message_webhook(message), SECRET)
+        response = await self.client.post("/api/webex", data=body, headers=headers)
         assert response.status == 200
 
     def webex_texts(self, room: str) -> list[str]:

@@ -11,8 +11,6 @@ those whose send was under way at the kill, each marked as perhaps sent before.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -28,12 +26,13 @@ from aiohttp import web
 
 from handlers import texts
 from handlers.state.store import StateStore
-from knowledge.new_decisions import newest_indexing_time
 from knowledge.index import Index
 from knowledge.indexer import build_index
+from knowledge.new_decisions import newest_indexing_time
 from knowledge.paths import SAMPLES_DIR
 from tests.conftest import NEW_MEETING, free_port
 from tests.fakes.webex_api import FakeWebex
+from tools.payloads import message_webhook, signed_webhook
 
 SECRET = "webhook-secret"
 ROOMS = 20
@@ -97,13 +96,9 @@ class Server:
     async def say(self, webex: FakeWebex, text: str) -> None:
         message = webex.add_message(text, room_id="room-admin", person_id="person-admin",
                                     person_email="admin@kommune.dk")
-        data = {"id": message["id"], "roomId": "room-admin", "roomType": "direct", "personId": "person-admin",
-                "personEmail": "admin@kommune.dk", "created": message["created"]}
-        body = json.dumps({"id": "wh", "resource": "messages", "event": "created", "data": data}).encode()
-        signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
+        body, headers = signed_webhook(message_webhook(message), SECRET)
         async with aiohttp.ClientSession() as session:
-            async with session.post(f"http://127.0.0.1:{self.port}/api/webex", data=body, headers={
-                    "X-Spark-Signature": signature, "Content-Type": "application/json"}) as response:
+            async with session.post(f"http://127.0.0.1:{self.port}/api/webex", data=body, headers=headers) as response:
                 assert response.status == 200
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import hashlib
-import hmac
-import json
 import os
 import shutil
 import signal
@@ -48,6 +46,7 @@ from tests.conftest import NEW_MEETING
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
 from tools import synthetic
+from tools.payloads import message_webhook, signed_webhook, teams_message
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC_MEETINGS = 600
@@ -151,11 +150,7 @@ class Channels:
 
     async def teams(self, text: str, who: str = "anna") -> str:
         conversation = f"a:{who}"
-        activity = {"type": "message", "id": f"{who}-{time.monotonic_ns()}", "channelId": "msteams",
-                    "serviceUrl": self.connector.url, "text": text,
-                    "from": {"id": f"29:{who}", "name": who.title(), "aadObjectId": f"aad-{who}"},
-                    "conversation": {"id": conversation, "conversationType": "personal", "tenantId": "t"},
-                    "recipient": {"id": "28:bot", "name": "Beslutningsbot"}}
+        activity = teams_message(self.connector.url, text, who=who, conversation=conversation)
         response = await asyncio.wait_for(self.client.post("/api/messages", json=activity), 30)
         assert response.status == 201
         return conversation
@@ -166,10 +161,8 @@ class Channels:
 
     async def webex_say(self, text: str, room: str = "room-bo") -> None:
         message = self.webex.add_message(text, room_id=room)
-        body = json.dumps({"resource": "messages", "event": "created",
-                           "data": {"id": message["id"], "personId": message["personId"]}}).encode()
-        signature = hmac.new(b"fault-secret", body, hashlib.sha1).hexdigest()
-        response = await self.client.post("/api/webex", data=body, headers={"X-Spark-Signature": signature})
+        body, headers = signed_webhook(message_webhook(message), "fault-secret")
+        response = await self.client.post("/api/webex", data=body, headers=headers)
         assert response.status == 200
         await asyncio.wait_for(self.client.server.app[WEBEX_BOT].drain(), 30)
 

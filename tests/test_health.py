@@ -16,6 +16,7 @@ from handlers.messages import Reply
 from handlers.state.store import StateStore
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
+from tools.payloads import teams_message
 
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"
 NOTHING = "hvad besluttede direktionen om rumfærgeprogrammet på Mars?"
@@ -31,15 +32,6 @@ def serve(aiohttp_client, sample_index, tmp_path):
         return await aiohttp_client(app)
 
     return start
-
-
-def teams_message(service_url: str, text: str, number: int = 1) -> dict:
-    return {
-        "type": "message", "id": f"activity-{number}", "channelId": "msteams", "serviceUrl": service_url,
-        "from": {"id": "29:anna", "name": "Anna", "aadObjectId": "aad-anna"},
-        "conversation": {"id": f"a:anna-{number}", "conversationType": "personal", "tenantId": "t"},
-        "recipient": {"id": "28:bot", "name": "Beslutningsbot"}, "text": text,
-    }
 
 
 async def scrape(client) -> dict[tuple[str, tuple], float]:
@@ -124,7 +116,8 @@ async def test_metrics_count_questions_answers_by_kind_nothing_answers_and_laten
     client = await serve()
 
     for number, text in enumerate([QUESTION, NOTHING, "hjælp"], start=1):
-        response = await client.post("/api/messages", json=teams_message(connector.url, text, number))
+        activity = teams_message(connector.url, text, conversation=f"a:anna-{number}")
+        response = await client.post("/api/messages", json=activity)
         assert response.status == 201
 
     samples = await scrape(client)

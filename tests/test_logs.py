@@ -3,8 +3,6 @@ request carries its request id (also in the X-Request-Id answer header), and no 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import io
 import json
 import logging
@@ -17,6 +15,7 @@ from bot.settings import Settings, SettingsError
 from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
 from bot.webex.client import RetryPolicy
 from knowledge.live import LiveIndex
+from tools.payloads import message_webhook, signed_webhook, teams_message
 
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"
 SECRET = "webhook-secret-value"
@@ -41,15 +40,6 @@ def captured():
 def records(stream: io.StringIO) -> list[dict]:
     lines = [line for line in stream.getvalue().splitlines() if line.strip()]
     return [json.loads(line) for line in lines]  # fails on any line that is not one JSON object
-
-
-def teams_message(service_url: str, text: str) -> dict:
-    return {
-        "type": "message", "id": "activity-1", "channelId": "msteams", "serviceUrl": service_url,
-        "from": {"id": "29:anna", "name": "Anna", "aadObjectId": "aad-anna"},
-        "conversation": {"id": "a:anna", "conversationType": "personal", "tenantId": "t"},
-        "recipient": {"id": "28:bot", "name": "Beslutningsbot"}, "text": text,
-    }
 
 
 async def test_json_lines_carry_the_teams_request_id_from_the_message_to_its_reply(
@@ -77,15 +67,10 @@ async def test_a_webex_answer_in_the_background_logs_with_the_webhook_request_id
     app[WEBEX_RETRY] = RetryPolicy(attempts=1, backoff=0.001, backoff_max=0.01, retry_after_max=1.0)
     client = await aiohttp_client(app)
     message = fake.add_message(QUESTION, room_id="room-anna")
-    payload = {"id": "webhook-1", "resource": "messages", "event": "created",
-               "data": {"id": message["id"], "roomId": "room-anna", "roomType": "direct",
-                        "personId": message["personId"], "personEmail": message["personEmail"]}}
-    body = json.dumps(payload).encode()
-    signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
+    body, headers = signed_webhook(message_webhook(message), SECRET)
     fake.fail("POST /messages", 500, times=1)  # the reply fails: its error line must carry the id too
 
-    response = await client.post("/api/webex", data=body, headers={
-        "X-Spark-Signature": signature, "Content-Type": "application/json", "X-Request-Id": "proxy-id-0001"})
+    response = await client.post("/api/webex", data=body, headers=headers | {"X-Request-Id": "proxy-id-0001"})
     await client.app[WEBEX_BOT].drain()
 
     lines = records(stream)

@@ -12,8 +12,6 @@ for the whole module, so no generated URL can reach the network.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import socket
 import threading
@@ -37,6 +35,7 @@ from knowledge.paths import SAMPLES_DIR
 from knowledge.question import Question, parse_question
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
+from tools.payloads import message_webhook, signed_webhook, teams_message
 
 SAMPLES = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES_DIR.glob("*.txt"))]
 CLOSED_EMPTY = ("resume", "indstilling", "decision", "sagsfremstilling", "supplerende", "okonomi",
@@ -227,8 +226,7 @@ def post(server, path: str, body: bytes, headers: dict[str, str] | None = None) 
 
 
 def sign(body: bytes) -> dict[str, str]:
-    return {"X-Spark-Signature": hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest(),
-            "Content-Type": "application/json"}
+    return signed_webhook(body, SECRET)[1]
 
 
 JSON = st.recursive(
@@ -242,11 +240,8 @@ ACTIVITY_KEYS = ["type", "id", "channelId", "text", "textFormat", "from", "conve
 ACCOUNT_KEYS = ["id", "name", "aadObjectId", "conversationType", "tenantId", "isGroup", "role"]
 
 
-def base_activity(service_url: str) -> dict:
-    return {"type": "message", "id": "a1", "channelId": "msteams", "serviceUrl": service_url, "text": QUESTION,
-            "from": {"id": "29:p", "name": "P", "aadObjectId": "aad-p"},
-            "conversation": {"id": "a:p", "conversationType": "personal", "tenantId": "t"},
-            "recipient": {"id": "28:bot", "name": "Beslutningsbot"}}
+def base_activity(service_url: str, activity_id: str = "a1", **fields) -> dict:
+    return teams_message(service_url, QUESTION, who="p", activity_id=activity_id, **fields)
 
 
 @st.composite
@@ -318,17 +313,15 @@ def test_after_all_that_the_server_still_answers(server):
     health = server.http.get(server.url + "/healthz", timeout=30)
     assert health.status_code == 200 and health.json()["status"] == "ok"
     before = len(server.connector.of_type("message"))
-    activity = base_activity(server.connector.url + "/") | {"id": "after-all", "conversation": {
-        "id": "a:after-all", "conversationType": "personal", "tenantId": "t"}}
+    activity = base_activity(server.connector.url + "/", activity_id="after-all", conversation="a:after-all")
     assert post(server, "/api/messages", json.dumps(activity).encode(), {"Content-Type": "application/json"}) == 201
     answers = [posted for posted in server.connector.of_type("message")[before:]
                if posted.conversation_id == "a:after-all"]
     assert len(answers) == 1
     assert "Prøvehandling gennemføres" in json.dumps(answers[0].body, ensure_ascii=False)
     message = server.webex.add_message(QUESTION, room_id="room-after-all")
-    body = json.dumps({"resource": "messages", "event": "created",
-                       "data": {"id": message["id"], "personId": message["personId"]}}).encode()
-    assert post(server, "/api/webex", body, sign(body)) == 200
+    body, headers = signed_webhook(message_webhook(message), SECRET)
+    assert post(server, "/api/webex", body, headers) == 200
     sent = []
     for _ in range(500):
         sent = [s for s in server.webex.sent if s.get("roomId") == "room-after-all"]

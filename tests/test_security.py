@@ -11,8 +11,6 @@ after a real download.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import io
 import json
 import logging
@@ -48,16 +46,17 @@ from handlers.conversation import COMMANDS
 from handlers.digests import digest_reply
 from handlers.markup import markdown as escape_markdown
 from handlers.messages import Incoming
-from knowledge.new_decisions import build_digest
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
+from knowledge.new_decisions import build_digest
 from knowledge.paths import SAMPLES_DIR
 from knowledge.question import parse_question
 from knowledge.search import Result
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
 from tests.chat import make_conversation
+from tools.payloads import message_webhook, signed_webhook, teams_message, webex_signature
 
 APP_ID = "00000000-0000-4000-8000-0000000a11ce"
 TENANT = "tenant-1"
@@ -142,27 +141,12 @@ class FakeMsal:
 
 
 def teams_activity(service_url: str, text: str, who: str = "ulla", personal: bool = True, name: str = "") -> dict:
-    return {
-        "type": "message", "id": f"act-{who}-{time.monotonic_ns()}", "channelId": "msteams",
-        "serviceUrl": service_url, "text": text, "textFormat": "plain",
-        "from": {"id": f"29:{who}", "name": name or who.title(), "aadObjectId": f"aad-{who}"},
-        "conversation": {"id": f"a:{who}-{'personal' if personal else 'group'}",
-                         "conversationType": "personal" if personal else "groupChat", "tenantId": TENANT},
-        "recipient": {"id": "28:bot", "name": "Beslutningsbot"},
-        "channelData": {"tenant": {"id": TENANT}},
-    }
+    return teams_message(service_url, text, who=who, name=name or None, chat="personal" if personal else "groupChat",
+                         conversation=f"a:{who}-{'personal' if personal else 'group'}", tenant=TENANT)
 
 
 def signed(payload, secret: str = WEBHOOK_SECRET) -> tuple[bytes, dict[str, str]]:
-    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    signature = hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
-    return body, {"X-Spark-Signature": signature, "Content-Type": "application/json"}
-
-
-def message_webhook(message: dict, **claims) -> dict:
-    data = {"id": message["id"], "roomId": message["roomId"], "roomType": message["roomType"],
-            "personId": message["personId"], "personEmail": message["personEmail"]} | claims
-    return {"id": "wh-1", "resource": "messages", "event": "created", "data": data}
+    return signed_webhook(payload, secret)
 
 
 class Server:
@@ -296,7 +280,7 @@ async def test_teams_without_downloadable_keys_is_refused_fast_without_the_inter
 
 
 @pytest.mark.parametrize("signature", [None, "", "0" * 40, "not-hex-æøå",
-                                       hmac.new(b"other-secret", b"{}", hashlib.sha1).hexdigest()],
+                                       webex_signature(b"{}", "other-secret")],
                          ids=["missing", "empty", "zeros", "garbage", "other-secret"])
 async def test_webex_webhook_without_the_right_signature_is_401_and_calls_nothing(start, signature):
     server = await start()

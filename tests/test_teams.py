@@ -31,6 +31,7 @@ from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
 from knowledge.live import LiveIndex
 from tests.chat import make_conversation
+from tools.payloads import teams_message
 
 BOT = ChannelAccount(id="28:beslutningsbot", name="Beslutningsbot")
 USER = ChannelAccount(id="29:anne", name="Anne Jensen", aad_object_id="aad-anne")
@@ -265,21 +266,13 @@ def serve(aiohttp_client, sample_index, tmp_path):
 
 
 def teams_activity(service_url: str, **fields) -> dict:
-    activity = {
-        "type": "message",
-        "id": "1712345678901",
-        "channelId": "msteams",
-        "serviceUrl": service_url,
-        "timestamp": "2026-04-09T08:00:00.000Z",
-        "from": {"id": USER.id, "name": USER.name, "aadObjectId": USER.aad_object_id},
-        "conversation": {"id": "19:general@thread.tacv2;messageid=1712345678901", "conversationType": "channel",
-                         "isGroup": True, "tenantId": "tenant-1"},
-        "recipient": {"id": BOT.id, "name": BOT.name},
-        "text": f"{MENTION} {QUESTION}",
-        "textFormat": "plain",
-        "entities": [{"type": "mention", "text": MENTION, "mentioned": {"id": BOT.id, "name": BOT.name}}],
-        "channelData": {"tenant": {"id": "tenant-1"}},
-    }
+    """A question in a Teams channel that @mentions the bot, as the Bot Connector posts it."""
+    activity = teams_message(service_url, f"{MENTION} {QUESTION}", who="anne", name=USER.name, chat="channel",
+                             conversation="19:general@thread.tacv2;messageid=1712345678901", tenant="tenant-1",
+                             activity_id="1712345678901")
+    activity["timestamp"] = "2026-04-09T08:00:00.000Z"
+    activity["recipient"] = {"id": BOT.id, "name": BOT.name}
+    activity["entities"] = [{"type": "mention", "text": MENTION, "mentioned": {"id": BOT.id, "name": BOT.name}}]
     activity.update(fields)
     return activity
 

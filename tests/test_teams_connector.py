@@ -19,6 +19,7 @@ from bot.teams import connector as teams_connector
 from bot.teams.connector import KEY_TIMEOUT, SigningKeys
 from knowledge.live import LiveIndex
 from tests.fakes.connector import FakeConnector
+from tools.payloads import teams_message
 
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"
 APP_ID = "00000000-0000-4000-8000-00000000c0de"
@@ -58,10 +59,7 @@ def serve(aiohttp_client, sample_index, tmp_path):
 
 
 def activity(service_url: str, number: int) -> dict:
-    return {"type": "message", "id": f"m{number}", "channelId": "msteams", "serviceUrl": service_url, "text": QUESTION,
-            "from": {"id": "29:anne", "name": "Anne", "aadObjectId": "aad-anne"},
-            "conversation": {"id": "a:anne", "conversationType": "personal", "tenantId": "t"},
-            "recipient": {"id": "28:bot", "name": "Beslutningsbot"}}
+    return teams_message(service_url, QUESTION, who="anne", activity_id=f"m{number}")
 
 
 def test_msrest_retry_codes_are_unchanged_by_the_speed_fix():

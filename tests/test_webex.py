@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
 import socket
@@ -32,6 +30,8 @@ from handlers.messages import Incoming, Reply
 from knowledge.live import LiveIndex
 from tests.chat import make_conversation
 from tests.fakes.webex_api import BOT_EMAIL, BOT_ID, BOT_NAME, BOT_UUID, PERSON_EMAIL, PERSON_ID, FakeWebex, Scripted
+from tools.payloads import message_webhook, signed_webhook, webex_signature
+
 
 SECRET = "s3cret"
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"
@@ -75,16 +75,7 @@ async def client(aiohttp_client, settings, live, conversation):
 
 
 def signed(payload, secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
-    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    signature = hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
-    return body, {"X-Spark-Signature": signature, "Content-Type": "application/json"}
-
-
-def message_webhook(message: dict, person_id: str | None = None) -> dict:
-    data = {"id": message["id"], "roomId": message["roomId"], "roomType": message["roomType"],
-            "personId": person_id or message["personId"], "personEmail": message["personEmail"],
-            "created": message["created"]}
-    return {"id": "webhook-1", "name": "beslutningsbot", "resource": "messages", "event": "created", "data": data}
+    return signed_webhook(payload, secret)
 
 
 def action_webhook(action: dict) -> dict:
@@ -205,7 +196,7 @@ async def test_unknown_resource_is_accepted_and_ignored(client, fake):
 
 @pytest.mark.parametrize("headers", [
     {"X-Spark-Signature": "0" * 40},
-    {"X-Spark-Signature": hmac.new(b"wrong", b"{}", hashlib.sha1).hexdigest()},
+    {"X-Spark-Signature": webex_signature(b"{}", "wrong")},
     {"X-Spark-Signature": "ikke-hex-æøå"},
     {},
 ], ids=["wrong", "other-secret", "garbage", "missing"])
@@ -378,11 +369,11 @@ def test_strip_mention(text, html, expected):
 
 def test_signature_check():
     body = b'{"a": 1}'
-    good = hmac.new(b"key", body, hashlib.sha1).hexdigest()
+    good = webex_signature(body, "key")
     assert signature_valid(b"key", body, good)
     assert signature_valid(b"key", body, good.upper())
     assert not signature_valid(b"key", body + b" ", good)
-    assert not signature_valid(b"", body, hmac.new(b"", body, hashlib.sha1).hexdigest())
+    assert not signature_valid(b"", body, webex_signature(body, ""))
     assert not signature_valid(b"key", body, None)
 
 

@@ -5,9 +5,6 @@ queued instead of refused, and what was accepted before a restart is answered af
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,6 +13,7 @@ from bot.server import create_app
 from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
 from tests.fakes.webex_api import Scripted
 from tests.test_channels_end_to_end import QUICK, SECRET, Bot
+from tools.payloads import message_webhook, signed_webhook
 
 
 @pytest.fixture
@@ -31,11 +29,7 @@ def webhook(bot: Bot, text: str, room: str, created: str | None = None) -> tuple
     message = bot.webex.add_message(text, room_id=room, person_id="person-bo", person_email="bo@kommune.dk")
     if created is not None:
         message["created"] = created
-    data = {"id": message["id"], "roomId": room, "roomType": "direct", "personId": "person-bo",
-            "personEmail": "bo@kommune.dk", "created": message["created"]}
-    body = json.dumps({"id": "wh", "resource": "messages", "event": "created", "data": data}).encode()
-    signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
-    return body, {"X-Spark-Signature": signature, "Content-Type": "application/json"}
+    return signed_webhook(message_webhook(message), SECRET)
 
 
 async def post(bot: Bot, signed: tuple[bytes, dict[str, str]]) -> int:

@@ -25,22 +25,11 @@ from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from tools.fakes import ConnectorStandIn
+from tools.payloads import NEW_MEETING
 
 TEAMS_PER_CONVERSATION = 7
 TEAMS_OVERALL = 30
 SHARED_CHAT = 50
-NEW_MEETING = """REFERAT Direktionen d. 18-11-2026
-
-Mødedato Onsdag d. 18. november 2026 kl. 09:00
-
-Punkt 1: Ny politik for digitalisering af arkivet
-
-00.01.00A00-9-26
-
-Beslutning
-
-Politikken godkendes.
-"""
 
 
 def _highest_in_a_second(times: list[float]) -> int:
