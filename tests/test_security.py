@@ -53,9 +53,9 @@ from knowledge.new_decisions import build_digest
 from knowledge.paths import SAMPLES_DIR
 from knowledge.question import parse_question
 from knowledge.search import Result
+from tests.chat import make_conversation
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
-from tests.chat import make_conversation
 from tools.payloads import message_webhook, signed_webhook, teams_message, webex_signature
 
 APP_ID = "00000000-0000-4000-8000-0000000a11ce"
