@@ -18,15 +18,11 @@ from filelock import FileLock, Timeout
 from bot import console, health
 from bot.health import HEALTH, Health
 from bot.logs import RequestIdAccessLogger
-from bot.portal_sync import SyncScheduler
-from bot.scheduler import DigestScheduler
 from bot.settings import Settings
 from bot.wiring import Collaborators, build
 from handlers.channels import Channels
 from handlers.clock import Clock, utc_now
 from handlers.conversation import Conversation
-from handlers.digests import Digests
-from handlers.reindex import Reindexer
 from handlers.state.store import StateStore
 from handlers.tasks import repeat
 from knowledge import SAMPLES_DIR
@@ -40,13 +36,7 @@ REFRESH_SECONDS = 2.0
 # Held by the running server for its lifetime: one server per data folder.
 SERVE_LOCK = "serve.lock"
 COLLABORATORS = web.AppKey("collaborators", Collaborators)
-# The collaborators tests reach for most.
-STATE = web.AppKey("state", StateStore)
-DIGESTS = web.AppKey("digests", Digests)
-REINDEXER = web.AppKey("reindexer", Reindexer)
 CHANNELS = web.AppKey("channels", Channels)
-SCHEDULER = web.AppKey("scheduler", DigestScheduler)
-SYNC_SCHEDULER = web.AppKey("sync_scheduler", SyncScheduler)
 
 
 def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Clock = utc_now,
@@ -70,13 +60,6 @@ def app_for(parts: Collaborators) -> web.Application:
     parts.channels.register(console.CHANNEL)
     app[COLLABORATORS] = parts
     app[CHANNELS] = parts.channels
-    app[STATE] = parts.state
-    app[DIGESTS] = parts.digests
-    app[REINDEXER] = parts.reindexer
-    if parts.scheduler is not None:
-        app[SCHEDULER] = parts.scheduler
-    if parts.sync_scheduler is not None:
-        app[SYNC_SCHEDULER] = parts.sync_scheduler
     health.setup(app, Health(parts.live, parts.state, parts.metrics, digests_on=parts.scheduler is not None,
                              reindexer=parts.reindexer))
     # Both channels call the conversation through the counter, so each message is counted once.

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.server import DIGESTS, REINDEXER, SCHEDULER, STATE, create_app
+from bot.server import COLLABORATORS, create_app
 from bot.settings import Settings
 from bot.webex.channel import WEBEX_RETRY
 from bot.webex.client import RetryPolicy
@@ -105,7 +105,7 @@ async def test_a_non_admin_is_refused_on_teams_and_on_webex(bot):
     await bot.until(lambda: bot.webex_texts("room-ulla"))
     assert bot.teams_texts(conversation) == ["Det er kun administratorer, der kan bruge »genindekser«."]
     assert bot.webex_texts("room-ulla") == ["Det er kun administratorer, der kan bruge »genindekser«."]
-    assert bot.app[REINDEXER].task is None
+    assert bot.app[COLLABORATORS].reindexer.task is None
 
 
 async def test_an_admin_in_a_group_is_sent_to_a_direct_chat(bot):
@@ -132,7 +132,7 @@ async def test_an_admin_gets_started_then_the_report_on_webex(bot):
     started, report = bot.webex_texts("room-admin")
     assert started.startswith("Genindeksering startet")
     assert report.startswith("Genindeksering færdig")
-    audit = bot.app[STATE].recent_audit()
+    audit = bot.app[COLLABORATORS].state.recent_audit()
     assert [(entry["command"], entry["result"]) for entry in audit][:2] == [
         ("genindekser", "gennemført"), ("genindekser", "startet")]
 
@@ -141,7 +141,7 @@ async def test_an_admin_gets_started_then_the_report_on_webex(bot):
 
 
 async def reach_monday(bot) -> None:
-    scheduler = bot.app[SCHEDULER]
+    scheduler = bot.app[COLLABORATORS].scheduler
     await scheduler.run_due()  # the first start records the slot it starts in
     (bot.minutes / "new.txt").write_text(NEW_MEETING, encoding="utf-8")
     build_index([bot.minutes], bot.settings.store_path, now=START + timedelta(days=1))
@@ -169,7 +169,7 @@ async def test_one_digest_per_subscriber_with_exactly_the_new_decisions(bot):
     assert "Personalesag" not in teams_digest[0] + webex_digest[0]
     # The next week: nothing new, nothing sent.
     bot.now = MONDAY_8 + timedelta(days=7)
-    result = await bot.app[SCHEDULER].run_due()
+    result = await bot.app[COLLABORATORS].scheduler.run_due()
     assert (result.sent, result.empty) == (0, 2)
     assert len(bot.teams_texts(teams_chat)) == 2 and len(bot.webex_texts("room-bo")) == 2
 
@@ -197,7 +197,7 @@ async def test_a_403_makes_the_subscription_inactive_and_the_others_are_served(b
     await reach_monday(bot)
     assert len(bot.teams_texts(kept)) == 2
     assert len(bot.teams_texts(removed)) == 1
-    active = [s["conversation_id"] for s in bot.app[STATE].subscriptions()]
+    active = [s["conversation_id"] for s in bot.app[COLLABORATORS].state.subscriptions()]
     assert active == [kept]
 
 
@@ -217,4 +217,4 @@ async def test_digest_now_from_an_admin(bot):
     assert bot.teams_texts(admin)[0].startswith("Ugeoversigten sendes nu til alle abonnenter.")
     await bot.until(lambda: len(bot.teams_texts(admin)) == 2)
     assert "Ugeoversigten er sendt: 1 sendt" in bot.teams_texts(admin)[1]
-    assert bot.app[DIGESTS] is not None
+    assert bot.app[COLLABORATORS].digests is not None

@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.health import HEALTH
 from bot.metrics import METRICS, Metrics
-from bot.server import create_app
+from bot.server import COLLABORATORS, create_app
 from bot.settings import Settings
 from handlers.messages import Reply
 from handlers.state.store import StateStore
@@ -150,8 +150,7 @@ async def test_a_reindex_is_counted_with_its_result_and_duration(aiohttp_client,
     client = await aiohttp_client(create_app(settings))
 
     await client.post("/api/messages", json=teams_message(connector.url, "genindekser"))
-    from bot.server import REINDEXER
-    await client.app[REINDEXER].wait()
+    await client.app[COLLABORATORS].reindexer.wait()
 
     samples = await scrape(client)
     assert samples[("beslutningsbot_reindex_runs_total", (("result", "ok"),))] == 1

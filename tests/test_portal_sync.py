@@ -154,12 +154,12 @@ def test_sync_without_a_portal_says_how_to_give_one(tmp_path, monkeypatch, capsy
 
 async def test_the_server_syncs_at_once_on_a_first_start_and_readyz_tells_how_the_last_sync_went(
         portal, tmp_path, aiohttp_client):
-    from bot.server import REINDEXER, SYNC_SCHEDULER, create_app
+    from bot.server import COLLABORATORS, create_app
 
     settings = Settings(data_dir=tmp_path / "data", portal_url=portal.url, digest="off")
     app = create_app(settings)
     client = await aiohttp_client(app)
-    assert app[REINDEXER].fetch is not None
+    assert app[COLLABORATORS].reindexer.fetch is not None
     for _ in range(200):  # the scheduler's first sync runs in the background
         body = await (await client.get("/readyz")).json()
         if body.get("meetings") == 6:
@@ -168,8 +168,8 @@ async def test_the_server_syncs_at_once_on_a_first_start_and_readyz_tells_how_th
     assert body["meetings"] == 6 and body["checks"]["sync"] == "ok"
     assert len(portal.meeting_calls()) == 6
     portal.status = 503
-    app[SYNC_SCHEDULER].sync.limits = LIMITS
+    app[COLLABORATORS].sync_scheduler.sync.limits = LIMITS
     with pytest.raises(SyncFailed):
-        await app[SYNC_SCHEDULER].sync.run()
+        await app[COLLABORATORS].sync_scheduler.sync.run()
     body = await (await client.get("/readyz")).json()
     assert body["checks"]["sync"] == "failed" and body["meetings"] == 6

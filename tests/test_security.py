@@ -34,7 +34,7 @@ from jwt.algorithms import RSAAlgorithm
 from bot import cli
 from bot.cards import answer_card
 from bot.logs import secret_filter
-from bot.server import REINDEXER, STATE, create_app
+from bot.server import COLLABORATORS, create_app
 from bot.settings import Settings, SettingsError
 from bot.teams.channel import TEAMS_ADAPTER, reply_activity
 from bot.teams.connector import SigningKeys
@@ -322,9 +322,9 @@ async def test_admin_commands_from_non_admins_are_refused_on_both_channels(start
     teams_texts = [reply["text"] for reply in server.teams_replies()]
     assert teams_texts[-1] == refusal
     assert server.webex_replies("room-ulla") == [refusal]
-    assert server.app[REINDEXER].task is None
+    assert server.app[COLLABORATORS].reindexer.task is None
     assert len(server.teams_replies()) == 2  # the subscription's confirmation and the refusal: no digest
-    audit = server.app[STATE].recent_audit()
+    audit = server.app[COLLABORATORS].state.recent_audit()
     assert [entry["result"] for entry in audit] == [texts.RESULT_REFUSED] * 2
 
 
@@ -334,7 +334,7 @@ async def test_a_webhook_cannot_claim_to_come_from_an_admin(start):
     assert await server.webex_say("genindekser", email="ulla@kommune.dk", room="room-ulla",
                                   personEmail=ADMIN_EMAIL, personId=f"person-{ADMIN_EMAIL}") == 200
     assert server.webex_replies("room-ulla") == [texts.NOT_ADMIN.format(command="genindekser")]
-    assert server.app[REINDEXER].task is None
+    assert server.app[COLLABORATORS].reindexer.task is None
 
 
 async def test_an_admin_is_let_in_on_both_channels(start):

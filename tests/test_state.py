@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.server import DIGESTS, STATE, create_app
+from bot.server import COLLABORATORS, create_app
 from handlers.digests import MAX_SUBSCRIPTIONS_PER_CHAT
 from handlers.messages import Incoming
 from handlers.state.journal import journal_path
@@ -63,7 +63,7 @@ async def test_one_room_cannot_subscribe_to_more_topics_than_the_limit(bot):
     assert refused == (f"Denne chat har allerede {MAX_SUBSCRIPTIONS_PER_CHAT} abonnementer, og det er det "
                        "højeste antal. Afmeld et emne med »afmeld emne«, eller skriv »abonner« uden emne "
                        "for at få alle nye beslutninger.")
-    assert len(bot.app[STATE].subscriptions()) == MAX_SUBSCRIPTIONS_PER_CHAT
+    assert len(bot.app[COLLABORATORS].state.subscriptions()) == MAX_SUBSCRIPTIONS_PER_CHAT
     # Another room is not affected by this one's limit.
     assert (await say(bot, "abonner emne0", room="room-other")).startswith("Denne chat abonnerer nu")
 
@@ -73,9 +73,9 @@ async def test_topics_differing_only_in_case_or_accents_are_one_subscription(bot
     assert (await say(bot, "abonner Skolereform")).startswith("Denne chat abonnerer nu")
     for same in ("abonner skolereform", "abonner SKOLERÉFORM", "abonner  skolereform "):
         assert (await say(bot, same)).startswith("Denne chat abonnerer allerede på ugeoversigten om »Skolereform«")
-    assert [s["topic"] for s in bot.app[STATE].subscriptions()] == ["Skolereform"]
+    assert [s["topic"] for s in bot.app[COLLABORATORS].state.subscriptions()] == ["Skolereform"]
     assert "1 abonnement afmeldt" in await say(bot, "afmeld SKOLEréform")
-    assert bot.app[STATE].subscriptions() == []
+    assert bot.app[COLLABORATORS].state.subscriptions() == []
 
 
 async def test_a_room_with_many_topics_gets_one_digest_with_each_decision_once(bot):
@@ -84,7 +84,7 @@ async def test_a_room_with_many_topics_gets_one_digest_with_each_decision_once(b
         await say(bot, f"abonner {topic}")
     await say(bot, "abonner digitalisering", room="room-other")
     new_meeting_indexed(bot)
-    result = await bot.app[DIGESTS].run()
+    result = await bot.app[COLLABORATORS].digests.run()
     assert (result.sent, result.empty) == (2, 0)
     digests = bot.webex_texts("room-bo")[4:]
     assert len(digests) == 1
@@ -92,7 +92,7 @@ async def test_a_room_with_many_topics_gets_one_digest_with_each_decision_once(b
     assert "om »digitalisering«, »arkivet«, »politik«, »Politik for digitalisering«" in digests[0]
     assert len(bot.webex_texts("room-other")[1:]) == 1
     # Each watermark moved: the next run has nothing new for anyone.
-    again = await bot.app[DIGESTS].run()
+    again = await bot.app[COLLABORATORS].digests.run()
     assert (again.sent, again.empty) == (0, 2)
 
 
@@ -107,7 +107,7 @@ async def test_a_busy_chat_takes_one_slot_of_the_run_like_any_other(bot):
         await say(bot, "abonner", room=f"room-{number}")
     new_meeting_indexed(bot)
     before = len(bot.webex.sent)
-    await bot.app[DIGESTS].run(concurrency=2)
+    await bot.app[COLLABORATORS].digests.run(concurrency=2)
     rooms = [sent["roomId"] for sent in bot.webex.sent[before:]]
     assert sorted(rooms) == sorted(["room-busy"] + [f"room-{number}" for number in range(8)])
 
@@ -146,7 +146,7 @@ async def test_a_subscription_and_sixty_refused_status_messages_do_not_rewrite_t
     assert [line for line in journal if b'"t":"subscriptions"' in line] == journal[-1:]
     audit = (state_file.parent / "audit.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(audit) == 60 and '"result":"afvist"' in audit[0]
-    assert len(bot.app[STATE].subscriptions()) == 10_001
+    assert len(bot.app[COLLABORATORS].state.subscriptions()) == 10_001
 
 
 @pytest.mark.parametrize("where", ["memory", "disk"])
@@ -215,7 +215,7 @@ async def test_a_damaged_state_file_is_reported_kept_aside_and_its_subscriptions
     kept = body["state"]["kept"]
     assert len(kept) == 1 and kept[0].startswith("state.json.damaged-")
     assert (bot.settings.data_dir / kept[0]).exists()
-    recovered = len(bot.app[STATE].subscriptions())
+    recovered = len(bot.app[COLLABORATORS].state.subscriptions())
     assert body["state"]["recovered"] == recovered
     if damage == "cut-in-half":
         assert 3 <= recovered < 10  # the whole rows before the cut

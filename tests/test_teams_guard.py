@@ -23,7 +23,7 @@ from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticationConstants, microsoft_app_credentials
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 
-from bot.server import STATE
+from bot.server import COLLABORATORS
 from bot.teams.connector import SigningKeys
 from bot.teams.guard import MAX_ACTIVITY_BYTES
 from tests.test_security import (  # noqa: F401 (fixtures)
@@ -138,7 +138,7 @@ async def test_without_an_app_id_teams_is_not_served_at_all(start, tmp_path):
     assert await server.teams("status", who="admin") == 404
     assert await server.teams("abonner", who="ulla") == 404
     assert server.connector.posted == []
-    assert server.app[STATE].subscriptions() == []
+    assert server.app[COLLABORATORS].state.subscriptions() == []
 
 
 @pytest.mark.parametrize("header", [("X-Forwarded-For", "203.0.113.9"), ("Forwarded", "for=203.0.113.9"),
@@ -161,7 +161,7 @@ async def test_local_teams_refuses_a_service_url_off_this_machine_and_stores_no_
     for text, who in (("abonner", "ulla"), ("status", "admin")):
         response = await server.client.post("/api/messages", json=teams_activity(service_url, text, who=who))
         assert response.status == 403
-    assert server.app[STATE].subscriptions() == []
+    assert server.app[COLLABORATORS].state.subscriptions() == []
     assert server.connector.posted == [] and looked_up == []
 
 
@@ -169,7 +169,7 @@ async def test_local_teams_still_answers_this_machine(start):
     # The control for the refusals above: what the Agents Playground and Emulator do.
     server = await start(teams_noauth="local")
     assert await server.teams("abonner", who="ulla") == 201
-    assert len(server.app[STATE].subscriptions()) == 1
+    assert len(server.app[COLLABORATORS].state.subscriptions()) == 1
     assert server.teams_replies()
 
 
