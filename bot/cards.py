@@ -31,7 +31,7 @@ MAX_ROW_BUTTONS = 12
 
 
 def answer_card(data: dict[str, Any], version: str = "1.5", steps: bool = True) -> dict[str, Any]:
-    """The Adaptive Card for one answer (see `handlers.answer.card_data`), or for a list
+    """The Adaptive Card for one answer (see `handlers.answer_message.Answer.card`), or for a list
     when the data is one (`kind` "list", see `handlers.listing`). With `steps` the suggested
     next steps (`handlers.next_steps`) are buttons at the card's foot; Teams' personal chats
     show them as suggested actions instead (`bot.teams.channel`)."""

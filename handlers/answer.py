@@ -1,5 +1,9 @@
 """Turning a search result into the reply a person reads: text, markdown and card data.
 
+Each shape of result has its reply: one item is an `Answer` (`handlers.answer_message`),
+a meeting or a case a `Listing` (`handlers.listing`), a choice or a reason why nothing
+answers a list too (`handlers.choices`), nothing found a few lines saying how else to ask.
+
 A reply to a decision question reads on its own: who decided what, when, on which case,
 and what it means. A short decision ("Indstillingerne godkendt.") comes with the points
 of the Indstilling it approved; a yes/no question ("blev X godkendt?") is answered yes or
@@ -14,77 +18,18 @@ emptied the rest.
 
 from __future__ import annotations
 
-import re
-from typing import Callable
-
-from handlers import markup, texts
+from handlers import choices, feedback, listing, markup, texts
+from handlers.answer_message import Answer, LinkFor, item_title
 from handlers.approval import body_of, when_approved, yes_no_lead
 from handlers.compose import Composer
-from handlers.fit import cut, fit_reply, utf8_size
+from handlers.fit import fit_reply, utf8_size
 from handlers.messages import Reply
 from handlers.next_steps import next_steps
-from handlers import feedback
 from knowledge import outcome
-from knowledge.bodies import display_name
 from knowledge.dates import danish
 from knowledge.search import Hit, Result
-from knowledge.text import fold
 
 SEE_ALSO_COUNT = 4
-# A reply to a decision question should read on a phone without scrolling far: about this
-# many lines of text (blank lines not counted). The decision gets at most DECISION_LINES of
-# them (the rest is in the minutes, linked); earlier treatment and "Se også" get what is left.
-PHONE_LINES = 15
-DECISION_LINES = 8
-SEE_ALSO_SHOWN = 3
-# An earlier treatment under an answer is a line's worth; the whole is in the case listing.
-HISTORY_CHARS = 220
-HISTORY_IN_TEXT = 2
-# Earlier treatment shown under an answer; older ones are in the case listing.
-HISTORY_SHOWN = 3
-# A title longer than this is not a title but a parsing accident; it is cut, not shown whole.
-TITLE_LIMIT = 300
-LinkFor = Callable[[Hit], "str | None"]
-
-
-
-def item_title(hit: Hit) -> str:
-    title = cut(hit.title, TITLE_LIMIT)
-    if re.search(r"\w{4,}\.$", title):
-        title = title[:-1]  # "Godkendelse af dagsorden." reads "...: decision" without ".:"
-    if hit.closed:
-        title = texts.CLOSED_TITLE.format(title=title) if title else texts.CLOSED_EMPTY_TITLE
-    return texts.ITEM_LINE.format(number=hit.label or hit.number, title=title)
-
-
-def shorten(text: str, limit: int, hit: Hit) -> str:
-    """`text` in at most `limit` characters, cut with "…" and the meeting and item named."""
-    return cut(text, limit, texts.SHORTENED.format(date=danish(hit.date), number=hit.number))
-
-
-def first_lines(text: str, count: int, hit: Hit) -> str:
-    """`text` with at most `count` non-empty lines, cut with "…" and the meeting and item named."""
-    lines = text.split("\n")
-    filled = [number for number, line in enumerate(lines) if line.strip()]
-    if len(filled) <= count:
-        return text
-    kept = lines[: filled[count - 1] + 1]
-    kept[-1] = kept[-1].rstrip() + " " + texts.SHORTENED.format(date=danish(hit.date), number=hit.number)
-    return "\n".join(kept)
-
-
-def history_lines(hit: Hit, limit: int = 3000) -> list[str]:
-    """Earlier decisions on the case, one line each, each cut to `limit` characters with the
-    meeting where it stands in full."""
-    lines = []
-    for entry in hit.item.get("earlier", ()):
-        when = danish(entry["date"]) if entry.get("date") else ""
-        item = texts.HISTORY_ITEM.format(item=entry["item"]) if entry.get("item") else ""
-        note = texts.HISTORY_SHORTENED.format(date=when, item=item)
-        body_text = cut(" ".join(entry.get("text", "").split()), max(limit, 80), note)
-        body = display_name(entry.get("body", "")) if entry.get("body") else ""
-        lines.append(texts.HISTORY_LINE.format(body=body, date=when, item=item, text=body_text))
-    return lines
 
 
 # --- "Se også" -------------------------------------------------------------------------------
@@ -155,8 +100,6 @@ def answer_reply(result: Result, decision_limit: int = 3000, max_bytes: int | No
 
 
 def _render(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
-    from handlers import choices, listing
-
     if result.kind == "case":
         reply = listing.case_reply(result, decision_limit, link)
     elif result.kind == "meetings":
@@ -194,113 +137,12 @@ def _answer(result: Result, decision_limit: int, link: LinkFor | None) -> Reply:
     include_closed = "lukket" in question.raw.lower()
     # The search offers one item per case (a case's stages at other bodies are one subject).
     related = see_also(result.see_also or result.hits, best, include_closed)
-    reply = item_reply(best, decision_limit, link, lead=lead, related=related,
-                       name_body=getattr(result, "several_bodies", False))
-    if not best.closed:
-        # What a follow-up ("og hvad koster det?") will be about.
-        reply.card["item_id"] = best.id
-        reply.card["meeting_id"] = best.item.get("meeting_id")
-    reply.card["next_steps"] = next_steps(best, question.topic)
-    reply.card["feedback"] = feedback.button_data(best, question.raw)
-    return reply
-
-
-def item_reply(best: Hit, decision_limit: int = 3000, link: LinkFor | None = None,
-               lead: list[str] | None = None, related: list[dict] | None = None, name_body: bool = False) -> Reply:
-    """One item as a reply that reads on its own: lead, title, who and when, the case,
-    the decision, what it approved, earlier treatment, a link and related items."""
-    out = Composer()
-    for sentence in lead or ():
-        out.line(sentence)
-    if lead:
-        out.blank()
-    url = link(best) if link else None
-    if best.closed:
-        # Where the index holds several bodies, a closed item says whose it is.
-        when = f"{danish(best.date)}, {body_of(best)}" if name_body else danish(best.date)
-        heading = f"{when}: {item_title(best)}"
-        out.line(heading, bold=True)
-        out.line(texts.CLOSED_NOTE)
-    else:
-        decided = texts.DECIDED.format(body=body_of(best), date=danish(best.date))
-        case = texts.CASE_LINE.format(case=best.case_number) if best.case_number else ""
-        out.raw(f"{decided}, {item_title(best)}", f"**{markup.markdown(item_title(best))}**")
-        if case:
-            out.raw(case, markup.markdown(f"{decided} · {case}"))
-        else:
-            out.markdown.append(markup.markdown(decided))
-        out.blank()
-        decision = first_lines(shorten(best.decision or texts.NO_DECISION, decision_limit, best), DECISION_LINES, best)
-        out.quote(decision)
-        proposal = proposal_of(best)
-        room = _room(out, url)
-        if proposal and room >= 2:
-            out.blank()
-            fits = proposal if len(proposal) <= room - 1 else [*proposal[: max(1, room - 2)], "…"]
-            out.bullets(fits, texts.PROPOSAL_HEADING)
-        history = history_lines(best, min(HISTORY_CHARS, decision_limit // 3))
-        # A recommendation shown as what was approved is not repeated as earlier treatment.
-        shown = {line.split(":")[0] for line in proposal}
-        history = [line for line in history if line.split(":")[0] not in shown][-HISTORY_SHOWN:]
-        room = _room(out, url)
-        if history and room >= 2:
-            out.blank()
-            out.bullets(history[-min(HISTORY_IN_TEXT, room - 1):], texts.HISTORY_HEADING)
-    out.blank()
-    out.link(texts.SOURCE_LINK, url)
-    room = _room(out, None)
-    if related and room >= 2:
-        out.blank()
-        out.bullets([entry["label"] for entry in related][: min(SEE_ALSO_SHOWN, room - 1)], texts.SEE_ALSO)
-    text, markdown = out.done()
-    return Reply(text, markdown, card_data(best, related or [], decision_limit, lead=lead, url=url))
-
-
-def _room(out: Composer, url: str | None) -> int:
-    """Lines left of PHONE_LINES, with one kept for the link still to come."""
-    used = sum(1 for line in out.text if line.strip()) + (1 if url else 0)
-    return PHONE_LINES - used
-
-
-def proposal_of(hit: Hit) -> list[str]:
-    """The Indstilling's points when the decision leans on them to say what was decided; when
-    it approved another body's recommendation ("Økonomiudvalgets indstilling"), that body's
-    decision at the stage before."""
-    decision = hit.decision or ""
-    body = outcome.proposing_body(decision)
-    if body:
-        wanted = fold(body)
-        earlier = [(stage.get("body_name") or display_name(stage.get("body", "")), stage.get("date"), stage.get("decision", ""))
-                   for stage in hit.stages if stage.get("date", "") <= hit.date and stage.get("id") != hit.id]
-        earlier += [(display_name(entry.get("body", "")), entry.get("date"), entry.get("text", ""))
-                    for entry in hit.item.get("earlier", ())]
-        found = [entry for entry in earlier if entry[0] and fold(entry[0]) == wanted and entry[2].strip()]
-        if found:
-            name, when, text = max(found, key=lambda entry: entry[1] or "")
-            said = cut(" ".join(text.split()), outcome.MAX_PART_CHARS * 2)
-            return [texts.PROPOSED_BY.format(body=name, date=danish(when) if when else "", text=said)]
-        # The administration's Indstilling is not that body's: show none rather than a wrong one.
-        return []
-    return outcome.what_was_decided(decision, hit.item.get("indstilling", ""))
-
-
-def card_data(best: Hit, related: list[dict], decision_limit: int = 3000, lead: list[str] | None = None,
-              url: str | None = None) -> dict:
-    """Channel-neutral card content; the channels render it as Adaptive Cards."""
-    return {
-        "kind": "answer",
-        "lead": " ".join(lead or ()),
-        "title": item_title(best),
-        "date": danish(best.date),
-        "body": body_of(best),
-        "case_number": best.case_number,
-        "closed": best.closed,
-        "decision": texts.CLOSED_NOTE if best.closed else shorten(best.decision or texts.NO_DECISION, decision_limit, best),
-        "proposal": [] if best.closed else proposal_of(best),
-        "history": [] if best.closed else history_lines(best, decision_limit // 3)[-HISTORY_SHOWN:],
-        "url": url,
-        "see_also": related,
-    }
+    answer = Answer(best, decision_limit, lead, related, link(best) if link else None,
+                    name_body=getattr(result, "several_bodies", False),
+                    # What a follow-up ("og hvad koster det?") will be about.
+                    remembered=True, next_steps=next_steps(best, question.topic),
+                    feedback=feedback.button_data(best, question.raw))
+    return answer.reply()
 
 
 # --- nothing found ---------------------------------------------------------------------------

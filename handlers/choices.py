@@ -9,7 +9,7 @@ entry that asks the question opening it.
 from __future__ import annotations
 
 from handlers import listing, texts
-from handlers.answer import item_title
+from handlers.answer_message import item_title
 from handlers.fit import cut
 from handlers.list_message import Entry, Listing
 from handlers.messages import Reply

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from handlers.answer import body_of, card_data, item_title
+from handlers.answer_message import card_data, item_title
+from handlers.approval import body_of
 from handlers.listing import short_decision
 from knowledge.dates import danish
 from knowledge.index import Index

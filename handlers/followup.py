@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers import texts
-from handlers.answer import LinkFor, body_of, first_lines, history_lines, item_reply, item_title, shorten
+from handlers.answer_message import LinkFor, first_lines, history_lines, item_reply, item_title, shorten
+from handlers.approval import body_of
 from handlers.approval import yes_no_lead
 from handlers.compose import Composer
 from handlers.examples import empty_question_reply

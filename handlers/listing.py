@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Callable
 
 from handlers import texts
-from handlers.answer import body_of, item_title
+from handlers.answer_message import item_title
+from handlers.approval import body_of
 from handlers.fit import cut
 from handlers.list_message import Entry, Listing
 from handlers.messages import Reply

@@ -35,7 +35,7 @@ class Incoming:
 class Reply:
     """The answer: plain text, the same as markdown, and optional card data.
 
-    `card` is channel-neutral data (see `handlers.answer.card_data`); each channel turns it
+    `card` is channel-neutral data (see `handlers.answer_message.Answer.card`); each channel turns it
     into its own card format or ignores it.
     """
 
