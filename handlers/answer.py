@@ -22,7 +22,6 @@ from handlers import choices, feedback, listing, markup, texts
 from handlers.answer_message import Answer, LinkFor, item_title
 from handlers.approval import body_of, when_approved, yes_no_lead
 from handlers.compose import Composer
-from handlers.fit import fit_reply, utf8_size
 from handlers.messages import Reply
 from handlers.next_steps import next_steps
 from knowledge import outcome
@@ -87,15 +86,11 @@ def see_also_question(hit: Hit) -> str:
 # --- the reply ---------------------------------------------------------------------------------
 
 
-def answer_reply(result: Result, decision_limit: int = 3000, max_bytes: int | None = None,
-                 link: LinkFor | None = None) -> Reply:
+def answer_reply(result: Result, decision_limit: int = 3000, link: LinkFor | None = None) -> Reply:
     """The reply for any shape of result. It can render itself shorter (`Reply.refit`) for a
-    channel whose limit it does not fit; with `max_bytes` its markdown is fitted to that many
-    UTF-8 bytes here already."""
+    channel whose limit it does not fit: the channel fits it when it sends (`handlers.fit`)."""
     reply = _render(result, decision_limit, link)
     reply.refit = lambda budget: _render(result, min(budget, decision_limit), link)
-    if max_bytes:
-        reply = fit_reply(reply, lambda part: utf8_size(part.markdown) <= max_bytes)
     return reply
 
 

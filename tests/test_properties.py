@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.webex.channel import WEBEX_RETRY
 from bot.webex.client import RetryPolicy
 from handlers.answer import answer_reply
+from handlers.fit import fit_reply, utf8_size
 from knowledge.errors import DocumentError
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
@@ -141,7 +142,7 @@ QUESTIONISH = st.lists(st.sampled_from([
 @given(st.text(max_size=300) | QUESTIONISH)
 def test_search_and_reply_never_raise(sample_index, text):
     result = sample_index.lookup(text)
-    reply = answer_reply(result, max_bytes=7000)
+    reply = fit_reply(answer_reply(result), lambda part: utf8_size(part.markdown) <= 7000)
     assert reply.text and len(reply.markdown.encode("utf-8")) <= 7000
 
 

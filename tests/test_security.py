@@ -44,6 +44,7 @@ from handlers import texts
 from handlers.answer import answer_reply, none_reply
 from handlers.conversation import COMMANDS
 from handlers.digests import digest_reply
+from handlers.fit import fit_reply, utf8_size
 from handlers.markup import markdown as escape_markdown
 from handlers.messages import Incoming
 from knowledge.index import Index
@@ -438,7 +439,9 @@ def test_closed_items_show_only_title_and_date_in_every_reply_and_card(closed_wo
     for item in closed:
         for question in questions_about(item):
             for channel_bytes in (None, 7000):
-                reply = answer_reply(index.lookup(question), max_bytes=channel_bytes)
+                reply = answer_reply(index.lookup(question))
+                if channel_bytes:
+                    reply = fit_reply(reply, lambda part: utf8_size(part.markdown) <= channel_bytes)
                 shown = [reply.text, reply.markdown]
                 if reply.card:
                     shown += [json.dumps(answer_card(reply.card, "1.5"), ensure_ascii=False),
