@@ -171,7 +171,7 @@ class Answer:
         if case:
             out.raw(case, markup.markdown(f"{decided} · {case}"))
         else:
-            out.markdown.append(markup.markdown(decided))
+            out.markdown_only(markup.markdown(decided))
         out.blank()
         out.quote(first_lines(self.decision, DECISION_LINES, hit))
         room = _room(out, self.url)

@@ -33,6 +33,11 @@ class Composer:
         self.text.append(text)
         self.markdown.append(markdown)
 
+    def markdown_only(self, markdown: str) -> None:
+        """A line only the markdown has (the text said it on a line of its own already);
+        the caller has made it safe itself."""
+        self.markdown.append(markdown)
+
     def quote(self, text: str) -> None:
         """A passage from the minutes, lines and lists kept."""
         for line in text.split("\n"):
