@@ -182,21 +182,42 @@ def _formality_label(entry: DigestEntry) -> str:
 
 def pack(first: Heading, found: list[Block], fits: Fits | None, note: str = "") -> list[DigestMessage]:
     """The blocks in messages: a message ends before the block that would take its markdown
-    past PART_BYTES or make it no longer fit the channel; a message holds at least one."""
-    messages = [DigestMessage(first, note=note)]
-    for block in found:
-        current = messages[-1]
-        if len(_lines(current, _markdown_lines, Heading.markdown)) > 1 and not _takes(current, block, fits):
-            messages.append(current := DigestMessage(None))
-        current.blocks.append(block)
+    past PART_BYTES, and gives its last blocks to a next one when the channel would not take
+    it (a message keeps at least one block). Most messages fit at once: the channel's test,
+    which renders the card, runs about once a message."""
+    messages: list[DigestMessage] = []
+    for message in _by_size(first, found, note):
+        messages += _fitted(message, fits)
     return messages
 
 
-def _takes(message: DigestMessage, block: Block, fits: Fits | None) -> bool:
-    trial = DigestMessage(message.heading, [*message.blocks, block], message.note)
-    if utf8_size("\n".join(_lines(trial, _markdown_lines, Heading.markdown))) > PART_BYTES:
-        return False
-    return fits is None or fits(trial.reply())
+def _by_size(first: Heading, found: list[Block], note: str) -> list[DigestMessage]:
+    messages = [DigestMessage(first, note=note)]
+    lines = [first.markdown()]
+    for block in found:
+        more = _markdown_lines(block)
+        if len(lines) > 1 and utf8_size("\n".join(lines + more)) > PART_BYTES:
+            messages.append(DigestMessage(None))
+            lines = []
+        messages[-1].blocks.append(block)
+        lines += more
+    return messages
+
+
+def _fitted(message: DigestMessage, fits: Fits | None) -> list[DigestMessage]:
+    """`message` as one or more messages the channel takes: the most blocks that fit stay
+    (found by halving, as each test renders a card), the rest go on in a next message."""
+    if fits is None or len(message.blocks) <= 1 or fits(message.reply()):
+        return [message]
+    low, high = 1, len(message.blocks) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(DigestMessage(message.heading, message.blocks[:middle], message.note).reply()):
+            low = middle
+        else:
+            high = middle - 1
+    kept = DigestMessage(message.heading, message.blocks[:low], message.note)
+    return [kept, *_fitted(DigestMessage(None, message.blocks[low:]), fits)]
 
 
 # --- rendering ---------------------------------------------------------------------------------

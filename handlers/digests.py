@@ -140,7 +140,7 @@ class Digests:
         digest = await asyncio.to_thread(build_digest, self.index(), subscription.get("watermark"), subscription.get("topic"))
         if digest.empty:
             return Reply(texts.DIGEST_EMPTY_PREVIEW)
-        return digest_reply(digest, subscription.get("topic"), self.channels.fits(message.channel))
+        return await asyncio.to_thread(digest_reply, digest, subscription.get("topic"), self.channels.fits(message.channel))
 
     async def _mine(self, message: Incoming) -> list[dict]:
         """The active subscriptions of the chat `message` came from."""
@@ -202,7 +202,8 @@ class Digests:
         digest = merge_digests([digest for _, digest in news])
         # A chat whose send was under way when the process stopped may have it already.
         note = texts.DIGEST_MAYBE_AGAIN if any(s.get("sending") for s in chat) else ""
-        reply = digest_reply(digest, topics, self.channels.fits(chat[0]["channel"]), note)
+        # Off the event loop: the channel's test renders each message's card.
+        reply = await asyncio.to_thread(digest_reply, digest, topics, self.channels.fits(chat[0]["channel"]), note)
         ids = [s["doc_id"] for s in chat]
         # The intent, on disk before the send: if the process dies before the watermarks
         # move, the next run knows this chat may already have it.
