@@ -8,7 +8,7 @@ from bot.delivery import ChannelOutbox
 from handlers.channels import FAILED, GONE, SENT, Channel, Channels, fits_anything
 from handlers.digests import digest_reply
 from handlers.messages import Incoming, Reply
-from knowledge.digest import build_digest
+from knowledge.new_decisions import build_digest
 
 
 class Recorder:
