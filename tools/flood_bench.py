@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import itertools
 import json
 import statistics
@@ -29,6 +27,8 @@ from typing import Any, AsyncIterator, Iterator
 
 import aiohttp
 from aiohttp import web
+
+from tools.payloads import message_webhook, signed_webhook
 
 TOKEN = "flood-webex-token"
 SECRET = "flood-webhook-secret"
@@ -156,14 +156,11 @@ class _Question:
         number = next(self.numbers)
         room, key = f"room-{number}", f"msg-{number}"
         self.webex.add_message(key, room, QUESTION, f"person-{number}", f"p{number}@kommune.dk")
-        body = json.dumps({"id": "wh", "resource": "messages", "event": "created",
-                           "data": {"id": key, "roomId": room, "roomType": "direct",
-                                    "personId": f"person-{number}"}}).encode()
-        signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
+        message = {"id": key, "roomId": room, "roomType": "direct", "personId": f"person-{number}"}
+        body, headers = signed_webhook(message_webhook(message), SECRET)
         self.replies.waiting[room] = asyncio.Event()
         started = time.perf_counter()
-        async with self.session.post(f"{self.bot_url}/api/webex", data=body, headers={
-                "Content-Type": "application/json", "X-Spark-Signature": signature}) as response:
+        async with self.session.post(f"{self.bot_url}/api/webex", data=body, headers=headers) as response:
             await response.read()
         await asyncio.wait_for(self.replies.waiting[room].wait(), 60)
         return (self.replies.first[room] - started) * 1000

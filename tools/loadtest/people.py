@@ -8,14 +8,13 @@ address the other, then the figures back.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import itertools
 import json
 import random
 import time
 
 from tools.loadtest.figures import Figures, Ledger, Question, tally
+from tools.payloads import message_webhook, signed_webhook, teams_message
 
 TOKEN = "loadtest-webex-token"
 SECRET = "loadtest-webhook-secret"
@@ -132,14 +131,8 @@ class Driver:
 
     async def _teams(self, number: int, text: str) -> Question | None:
         key = f"lt-{number}-{next(self._numbers)}"
-        activity = {
-            "type": "message", "id": key, "channelId": "msteams", "serviceUrl": self.connector_url,
-            "text": text, "textFormat": "plain",
-            "from": {"id": f"29:user-{number}", "name": f"Bruger {number}", "aadObjectId": f"aad-user-{number}"},
-            "conversation": {"id": f"a:load-{number}", "conversationType": "personal", "tenantId": "tenant-load"},
-            "recipient": {"id": "28:beslutningsbot", "name": "Beslutningsbot"},
-            "channelData": {"tenant": {"id": "tenant-load"}},
-        }
+        activity = teams_message(self.connector_url, text, who=f"user-{number}", name=f"Bruger {number}",
+                                 conversation=f"a:load-{number}", tenant="tenant-load", activity_id=key)
         question = Question(key, "teams", text, time.perf_counter())
         self.ledger.asked(question)
         await self._post("/api/messages", json.dumps(activity).encode(), {"Content-Type": "application/json"},
@@ -150,13 +143,11 @@ class Driver:
         key = f"msg-{number}-{next(self._numbers)}"
         room, person = f"room-load-{number}", f"person-{number}"
         self.webex_api.add_message(key, room, text, person, f"bruger{number}@kommune.dk")
-        body = json.dumps({"id": "webhook-load", "resource": "messages", "event": "created",
-                           "data": {"id": key, "roomId": room, "roomType": "direct", "personId": person}}).encode()
-        signature = hmac.new(SECRET.encode(), body, hashlib.sha1).hexdigest()
+        message = {"id": key, "roomId": room, "roomType": "direct", "personId": person}
+        body, headers = signed_webhook(message_webhook(message), SECRET)
         question = Question(key, "webex", text, time.perf_counter())
         self.ledger.asked(question, room)
-        await self._post("/api/webex", body, {"Content-Type": "application/json", "X-Spark-Signature": signature},
-                         (200,), question)
+        await self._post("/api/webex", body, headers, (200,), question)
         return question
 
     async def _post(self, path: str, body: bytes, headers: dict[str, str], expected: tuple[int, ...],
