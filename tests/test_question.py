@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -553,23 +552,10 @@ def test_never_raises_on_question_like_word_salad(words: list[str]) -> None:
     assert isinstance(q.topic, str)
 
 
-def test_fast_enough() -> None:
-    questions = [
-        "hvad besluttede direktionen om Hændelseslog?",
-        "hvornår blev handleplanen for digitalisering godkendt?",
-        "referat fra direktionen 8. april 2026",
-        "hej, kan du fortælle mig hvad direktionen besluttede om sociale medier i marts 2025?",
-    ]
-    rounds = 200
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for text in questions:
-            parse_question(text)
-    per_question = (time.perf_counter() - start) / (rounds * len(questions))
-    assert per_question < 0.001
-    long_start = time.perf_counter()
-    parse_question("på mødet i direktionen " * 1000)
-    assert time.perf_counter() - long_start < 0.5
+def test_a_frame_phrase_repeated_a_thousand_times_still_parses() -> None:
+    # How long it takes is a figure of `beslutningsbot bench` ("question parsing"), not asserted here.
+    q = parse_question("på mødet i direktionen " * 1000)
+    assert isinstance(q.topic, str)
 
 
 def test_question_is_frozen() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.paths import SAMPLES_DIR
+from knowledge.question import parse_question
 from tools import evaluate, synthetic
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
@@ -58,6 +59,24 @@ def measure(store: str, questions_path: str, queries: int) -> None:
         "p99": latencies[int(len(latencies) * 0.99) - 1],
         "items": len(index.items),
     }))
+
+
+# A frame phrase repeated a thousand times (23,000 characters): the question parser's patterns
+# must stay about linear on it, not backtrack for seconds.
+LONG_QUESTION = "på mødet i direktionen " * 1000
+
+
+def parsing_figures(texts: list[str], rounds: int = 50) -> tuple[float, float]:
+    """Microseconds to parse one of `texts` (the mean over `rounds` passes), and milliseconds to
+    parse LONG_QUESTION: the question parser alone, without the search."""
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            parse_question(text)
+    per_question = (time.perf_counter() - started) / (rounds * len(texts)) * 1e6
+    started = time.perf_counter()
+    parse_question(LONG_QUESTION)
+    return per_question, (time.perf_counter() - started) * 1000
 
 
 def _status_mb(field: str) -> float:
@@ -128,6 +147,9 @@ def run_bench(args: argparse.Namespace) -> int:
             calibrate(Index.open(store), [p for p in extra if p.exists()])
             return 0
         print(f"questions: {questions_path} ({len(questions)})")
+        per_question, long_ms = parsing_figures([q["q"] for q in questions])
+        print(f"question parsing: {per_question:.0f} µs per question, {long_ms:.0f} ms for a "
+              f"{len(LONG_QUESTION):,}-character question")
         label = "samples" if minutes == SAMPLES_DIR else str(minutes)
         _print_run(label, _child(store, questions_path, args.queries), len(questions))
         if args.synthetic <= 0 or minutes != SAMPLES_DIR:
