@@ -1,8 +1,9 @@
 """The bot's settings: one frozen dataclass, read once from the environment and `.env`.
 
-Every field has a default and a help line; `Settings.table()` prints them for the README
-and `--help`. Secrets (the app password, the Webex token and webhook secret) come only
-from the environment and are never shown: `repr()` masks them.
+Every field has a default and a help line; `Settings.table()` lists the variables, defaults
+and secret flags that the README's settings table shows (a test holds the two together).
+Secrets (the app password, the Webex token and webhook secret) come only from the
+environment and are never shown: `repr()` masks them.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ class SettingsError(ValueError):
     """An inconsistent or invalid set of settings; the message says what to fix."""
 
 
-def _setting(env: str, default, help: str, secret: bool = False):
-    return field(default=default, metadata={"env": env, "help": help, "secret": secret})
+def _setting(env: str, default, help: str, secret: bool = False, shown: str = ""):
+    # `shown` names a default that is worked out at start-up (the field's own default is None).
+    return field(default=default, metadata={"env": env, "help": help, "secret": secret, "shown": shown})
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,8 @@ class Settings:
     webex_api_url: str = _setting("WEBEX_API_URL", "https://webexapis.com/v1", "Webex: the REST API base URL.")
     host: str = _setting("BESLUTNINGSBOT_HOST", "0.0.0.0", "Address the server listens on.")
     port: int = _setting("BESLUTNINGSBOT_PORT", 3978, "Port the server listens on.")
-    data_dir: Path = _setting("BESLUTNINGSBOT_DATA_DIR", None, "Folder for the index and the bot's state (default: ~/.local/share/beslutningsbot).")
-    minutes_dir: Path | None = _setting("BESLUTNINGSBOT_MINUTES_DIR", None, "Folder of minutes to index (PDF, DOCX, HTML, TXT, MD). Default: the bundled sample minutes.")
+    data_dir: Path = _setting("BESLUTNINGSBOT_DATA_DIR", None, "Folder for the index and the bot's state (default: ~/.local/share/beslutningsbot).", shown="~/.local/share/beslutningsbot")
+    minutes_dir: Path | None = _setting("BESLUTNINGSBOT_MINUTES_DIR", None, "Folder of minutes to index (PDF, DOCX, HTML, TXT, MD). Default: the bundled sample minutes.", shown="the bundled samples")
     minutes_url: str = _setting("BESLUTNINGSBOT_MINUTES_URL", "", "Web address where the minutes files are published; answers link to <address>/<file name> (#page=N for PDFs). Empty: no link for files.")
     admins: tuple[str, ...] = _setting("BESLUTNINGSBOT_ADMINS", (), "Comma-separated admin ids: Teams AAD object ids, Webex person ids or e-mail addresses.")
     digest: str = _setting("BESLUTNINGSBOT_DIGEST", "mon 08:00", "When the weekly digest goes out (Europe/Copenhagen), or 'off'.")
@@ -90,13 +92,13 @@ class Settings:
         return [self.minutes_dir or SAMPLES_DIR]
 
     @classmethod
-    def table(cls) -> list[tuple[str, str, str]]:
-        """(variable, default, help) for every setting."""
+    def table(cls) -> list[tuple[str, str, bool, str]]:
+        """(variable, default as shown to people, secret, help) for every setting."""
         rows = []
         for item in fields(cls):
             default = item.default
-            shown = "" if default in ("", None, ()) else str(default)
-            rows.append((item.metadata["env"], shown, item.metadata["help"]))
+            shown = item.metadata["shown"] or ("" if default in ("", None, ()) else str(default))
+            rows.append((item.metadata["env"], shown, item.metadata["secret"], item.metadata["help"]))
         return rows
 
     @classmethod

@@ -52,3 +52,35 @@ async def test_each_readme_example_is_what_the_bot_answers(request, minutes, tod
     chat = Chat(conversation)
     for question, expected in turns:
         assert await chat.say(question) == expected, question
+
+
+# --- the settings table ------------------------------------------------------------------------
+
+_SETTING_ROW = re.compile(r"^\| `(?P<env>[^`]+)`(?P<secret> \*\(secret\)\*)? \| (?P<default>[^|]*?) ?\|", re.M)
+
+
+def readme_settings() -> list[tuple[str, str, bool]]:
+    """(variable, default, secret) of each row of the README's settings table."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("\n## Settings\n"):]
+    section = section[:section.index("\n## ", 1)]
+    return [(row["env"], row["default"].strip(), bool(row["secret"])) for row in _SETTING_ROW.finditer(section)]
+
+
+def test_the_readme_settings_table_lists_every_setting_with_its_default_and_secret_flag():
+    # Regression: the table was copied by hand from `Settings`, and nothing noticed a field
+    # added to one and not the other.
+    from bot.settings import Settings
+
+    readme = readme_settings()
+    assert len(readme) == len({env for env, _, _ in readme}), "a variable is listed twice"
+    settings = {env: (default, secret) for env, default, secret, _ in Settings.table()}
+    assert {env: (default, secret) for env, default, secret in readme} == settings
+
+
+def test_the_settings_table_check_reads_the_rows_it_should():
+    # Guards the check above: a changed table layout must not make it compare two empty lists.
+    rows = {env: (default, secret) for env, default, secret in readme_settings()}
+    assert rows["BESLUTNINGSBOT_PORT"] == ("3978", False)
+    assert rows["WEBEX_BOT_TOKEN"] == ("", True)
+    assert rows["BESLUTNINGSBOT_DATA_DIR"] == ("~/.local/share/beslutningsbot", False)
