@@ -12,7 +12,7 @@ Incremental: a meeting is fetched again only when its entry in the listing chang
 (`ReleasedDate`, which the portal sets each time it publishes the meeting, and its date,
 time, place and committee) or its file is gone. Polite and safe: a few requests at a time
 at a bounded rate, retries with growing waits on 429 and 5xx, a timeout and a size limit
-per response. A meeting whose answer is no meeting is skipped and named (`skipped`), asked
+per response (`knowledge.portal_client`). A meeting whose answer is no meeting is skipped and named (`skipped`), asked
 again next run; any other failure raises `SyncFailed`; files are written whole (a temporary name,
 then `os.replace`) and the index is not touched, so a failed run costs nothing but time.
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import json
 import os
 import re
@@ -33,34 +32,17 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-import aiohttp
-from aiolimiter import AsyncLimiter
 from filelock import FileLock, Timeout
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from knowledge.errors import DocumentError, IndexingFailed, SyncFailed
 from knowledge.indexer import IndexReport, build_index, read_minutes
 from knowledge.model import Meeting
 from knowledge.portal import PORTAL_MANIFEST, is_portal_meeting, parse_portal_meeting
+from knowledge.portal_client import PortalClient, SyncLimits, portal_session
 
 LISTING = "/api/agenda/udvalgsliste"
 MEETING = "/api/agenda/dagsorden/{id}"
-USER_AGENT = "beslutningsbot/0.1 (agenda portal sync)"
 SyncProgress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class SyncLimits:
-    """How hard the sync may press a portal. The defaults keep to a few requests at a time,
-    as a person clicking through the portal in a few tabs would."""
-
-    concurrency: int = 3
-    per_second: float = 5.0
-    timeout: float = 30.0  # seconds for one whole response, however slowly it trickles
-    max_bytes: int = 25 * 1024 * 1024  # Greve's largest meeting is 0.6 MB; a budget meeting 5 MB
-    attempts: int = 4
-    backoff: float = 1.0  # seconds before the first retry, doubled for each next one
-    max_backoff: float = 30.0
 
 
 @dataclass
@@ -101,15 +83,6 @@ class Listed:
     body: str
     stamp: str
     fingerprint: str
-
-
-class _Transient(Exception):
-    """A failure worth another try: 429, 5xx, a dropped connection, a timeout."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
 
 
 def normalise_url(url: str) -> str:
@@ -184,69 +157,6 @@ def file_name(meeting: Listed) -> str:
     return f"{body[:80]}_{stamp}_{meeting.id}.json"
 
 
-def _cookie_jar(base: str) -> aiohttp.CookieJar:
-    # aiohttp's jar drops cookies from hosts given as IP addresses unless it is "unsafe";
-    # portals have names, stand-ins and intranet mirrors often have addresses.
-    host = urlsplit(base).hostname or ""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return aiohttp.CookieJar()
-    return aiohttp.CookieJar(unsafe=True)
-
-
-class _Client:
-    """GETs against one portal with the limits applied."""
-
-    def __init__(self, session: aiohttp.ClientSession, base: str, limits: SyncLimits) -> None:
-        self.session = session
-        self.base = base
-        self.limits = limits
-        self.slots = asyncio.Semaphore(limits.concurrency)
-        self.rate = AsyncLimiter(max(limits.per_second, 0.001), 1.0)
-        self.requests = 0
-
-    async def get(self, path: str) -> bytes:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.limits.attempts),
-            wait=wait_exponential(multiplier=self.limits.backoff, max=self.limits.max_backoff),
-            retry=retry_if_exception_type(_Transient),
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    return await self._once(path)
-        except _Transient as error:
-            raise SyncFailed(error.code, error.detail) from error
-        raise AssertionError("unreachable")
-
-    async def _once(self, path: str) -> bytes:
-        url = self.base + path
-        async with self.slots:
-            await self.rate.acquire()
-            self.requests += 1
-            try:
-                timeout = aiohttp.ClientTimeout(total=self.limits.timeout)
-                async with self.session.get(url, timeout=timeout, allow_redirects=True) as response:
-                    if response.status == 429 or response.status >= 500:
-                        raise _Transient("http", f"{response.status} {path}")
-                    if response.status >= 400:
-                        raise SyncFailed("http", f"{response.status} {path}")
-                    if (response.content_length or 0) > self.limits.max_bytes:
-                        raise SyncFailed("too_large", path)
-                    body = bytearray()
-                    async for chunk in response.content.iter_chunked(1 << 16):
-                        body += chunk
-                        if len(body) > self.limits.max_bytes:
-                            raise SyncFailed("too_large", path)
-                    return bytes(body)
-            except asyncio.TimeoutError as error:
-                raise _Transient("timeout", path) from error
-            except aiohttp.ClientError as error:
-                raise _Transient("unreachable", f"{path}: {type(error).__name__}") from error
-
-
 def _wanted(entry: Listed, known: dict[str, dict], folder: Path) -> bool:
     """Whether to fetch this meeting: new, changed in the listing, or its file gone."""
     seen = known.get(entry.id)
@@ -304,10 +214,9 @@ async def _fetch(base: str, folder: Path, limits: SyncLimits, progress: SyncProg
     started = time.monotonic()
     when = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     error: SyncFailed | None = None
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json, text/html;q=0.5"}
     try:
-        async with aiohttp.ClientSession(cookie_jar=_cookie_jar(base), headers=headers) as session:
-            client = _Client(session, base, limits)
+        async with portal_session(base) as session:
+            client = PortalClient(session, base, limits)
             try:
                 await client.get("/")  # the anonymous session cookie the API calls expect
                 listing = parse_listing(_decode(await client.get(LISTING), LISTING))
@@ -336,7 +245,7 @@ async def _fetch(base: str, folder: Path, limits: SyncLimits, progress: SyncProg
     return report
 
 
-async def _fetch_all(client: _Client, folder: Path, wanted: list[Listed], known: dict[str, dict],
+async def _fetch_all(client: PortalClient, folder: Path, wanted: list[Listed], known: dict[str, dict],
                      report: FetchReport, progress: SyncProgress | None) -> None:
     if progress:
         progress(0, len(wanted))
