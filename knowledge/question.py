@@ -260,30 +260,29 @@ _CLOSED_WORD = compile_ci(r"(?<!\w)(?:lukket|lukkede|lukkethed)(?!\w)")
 _CLOCK = compile_ci(r"(?<!\w)kl\.?\s*(?P<h>\d{1,2})[:.](?P<m>\d{2})(?!\d)")
 
 
-def _parse(raw: str, today: date | None, bodies) -> Question:
-    # Nobody types a question this long; the cap bounds the work on pasted documents.
-    text = _squash(_CONTROL.sub(" ", unicodedata.normalize("NFC", raw[:_MAX_CHARS])))
-    when = bool(_WHEN.search(text))
-    meeting_word = bool(_MEETING_WORD.search(text))
-    closed_wanted = bool(_CLOSED_WORD.search(text))
+def _take_bodies(text: str, bodies) -> tuple[str, list[str], list[str], list[str]]:
+    """`text` without the bodies it names, those bodies, and the "soft" ones with their words:
+    a body after "for", "til" … ("temadrøftelser for kommunalbestyrelsen") stays in the text,
+    a subject unless nothing else is asked."""
     named: list[str] = []
-    soft: list[str] = []  # "temadrøftelser for kommunalbestyrelsen": a subject, unless nothing else is asked
+    soft: list[str] = []
     soft_words: list[str] = []
-    if bodies is not None:
-        for start, end, names in reversed(bodies.mentions(text)):
-            if _FOR_BODY.search(text[:start]):
-                soft[:0] = sorted(names)
-                soft_words.append(text[start:end])
-                continue
-            named[:0] = sorted(names)
-            text = text[:start] + " " + text[end:]
-        text = _squash(text)
+    if bodies is None:
+        return text, named, soft, soft_words
+    for start, end, names in reversed(bodies.mentions(text)):
+        if _FOR_BODY.search(text[:start]):
+            soft[:0] = sorted(names)
+            soft_words.append(text[start:end])
+            continue
+        named[:0] = sorted(names)
+        text = text[:start] + " " + text[end:]
+    return _squash(text), named, soft, soft_words
 
-    cases: list[str] = []
-    text = _CASE.sub(lambda match: _take_case(match, cases), text)
-    text = _PARTIAL_CASE.sub(lambda match: _take_case(match, cases), text)
-    clock = _CLOCK.search(text)
-    time = f"{int(clock['h']):02d}:{clock['m']}" if clock and int(clock["h"]) < 24 else None
+
+def _take_period(text: str, today: date | None, dated_by_context: bool) -> tuple[str, Dates, list[str]]:
+    """`text` without the period it names (a range, a relative period, a date, a month), the
+    period, and the words of a relative one. `dated_by_context`: a meeting word or a body is
+    there, so a day without a year ("7. marts") is a date."""
     dates = Dates()
     text = RANGE.sub(dates.range, text)
     relative_words: list[str] = []
@@ -304,7 +303,7 @@ def _parse(raw: str, today: date | None, bodies) -> Question:
             return match.group(0)
         # A day without a year ("7. marts") is a date only beside a meeting word or a body:
         # "den 7. maj" alone may be a subject.
-        span = month_alone_period(match, today or datetime.now(LOCAL).date(), meeting_word or bool(named))
+        span = month_alone_period(match, today or datetime.now(LOCAL).date(), dated_by_context)
         if span is None:
             return match.group(0)
         dates.found = True
@@ -314,6 +313,33 @@ def _parse(raw: str, today: date | None, bodies) -> Question:
     text = RELATIVE.sub(relative, text)
     text = SINGLE.sub(dates.single, text)
     text = MONTH_ALONE.sub(month_alone, text)
+    return text, dates, relative_words
+
+
+def _period(dates: Dates, topic: str, cases: list[str]) -> tuple[date | None, date | None, str, int | None]:
+    """The period asked about (from, to, kind) and the soft year hint: a bare year beside a
+    topic is only a hint; alone ("2025", "hvad besluttede direktionen 2025") it is the period."""
+    if dates.bare_year is None:
+        return dates.date_from, dates.date_to, dates.kind, None
+    if topic or dates.found or cases:
+        return dates.date_from, dates.date_to, dates.kind, dates.bare_year
+    return (*months(dates.bare_year, 1, 12), "year", None)
+
+
+def _parse(raw: str, today: date | None, bodies) -> Question:
+    # Nobody types a question this long; the cap bounds the work on pasted documents.
+    text = _squash(_CONTROL.sub(" ", unicodedata.normalize("NFC", raw[:_MAX_CHARS])))
+    when = bool(_WHEN.search(text))
+    meeting_word = bool(_MEETING_WORD.search(text))
+    closed_wanted = bool(_CLOSED_WORD.search(text))
+    text, named, soft, soft_words = _take_bodies(text, bodies)
+
+    cases: list[str] = []
+    text = _CASE.sub(lambda match: _take_case(match, cases), text)
+    text = _PARTIAL_CASE.sub(lambda match: _take_case(match, cases), text)
+    clock = _CLOCK.search(text)
+    time = f"{int(clock['h']):02d}:{clock['m']}" if clock and int(clock["h"]) < 24 else None
+    text, dates, relative_words = _take_period(text, today, meeting_word or bool(named))
     text, relative = _RELATIVE.subn(" ", text)
     text, latest_words = _LATEST.subn(" ", text)
     latest = bool(relative or latest_words)
@@ -327,14 +353,7 @@ def _parse(raw: str, today: date | None, bodies) -> Question:
             # Nothing but the body and meeting words ("referat for økonomiudvalget"): it is
             # the body's meetings that are asked about.
             named, topic = soft, _topic(_squash(rest))
-
-    date_from, date_to, kind = dates.date_from, dates.date_to, dates.kind
-    year_hint = None
-    if dates.bare_year is not None:
-        if topic or dates.found or cases:
-            year_hint = dates.bare_year
-        else:  # "2025" alone, or "hvad besluttede direktionen 2025": the year is the period
-            (date_from, date_to), kind = months(dates.bare_year, 1, 12), "year"
+    date_from, date_to, kind, year_hint = _period(dates, topic, cases)
 
     # A day or a month, the latest meeting, or meeting words, with nothing else asked about.
     # "den 7. maj" alone, without a year and a meeting word or body, is not read as a date,
