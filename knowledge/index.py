@@ -17,9 +17,11 @@ from datetime import date
 from pathlib import Path
 
 from knowledge import postings as postings_module
+from knowledge import rows as rows_module
 from knowledge import texts as texts_module
 from knowledge.errors import IndexUnavailable
 from knowledge.search import Hit, Result, Searcher
+from knowledge.rows import DROPPED, SHARED
 from knowledge.store import check_rows, open_db, read_tables
 
 
@@ -54,38 +56,20 @@ class Index:
         for a store that is valid JSON but holds rows that lack a field or have the wrong type.
         """
         stamp = _stamp(path)
-        tables = read_tables(db if db is not None else open_db(path))
-        check_rows(tables)
-        # A serving index has no use for the source rows (the indexer reads them from the
-        # store): at a million items they are a few hundred megabytes.
-        tables["sources"] = []
-        generation = tables["meta"][0].get("generation", "") if tables["meta"] else ""
-        items = compact(sorted(tables.pop("items"), key=lambda row: row.get("doc", 0)))
-        texts = None
-        if tables["meta"] and tables["meta"][0].get("texts"):
-            if path is None or not generation:
-                raise IndexUnavailable("corrupt", "tekstfil mangler")
-            try:
-                texts = texts_module.Texts(texts_module.texts_path(path, generation))
-            except (OSError, ValueError) as error:
-                raise IndexUnavailable("corrupt", f"tekstfil: {error}") from error
-            if len(texts) != len(items):
-                raise IndexUnavailable("corrupt", "tekstfil passer ikke til indekset")
-            if tables["meta"][0].get("texts") == texts_module.VERSION:
-                # The texts file has each decision whole: memory keeps its beginning.
-                for row in items:
-                    if row.get("decision"):
-                        row["decision"] = texts_module.preview(row["decision"])
-        postings = None
-        if path is not None and generation:
-            sidecar = postings_module.sidecar_path(path, generation)
-            try:
-                postings = postings_module.Postings.load(sidecar)
-            except (OSError, ValueError, KeyError):
-                postings = None
-            if postings is not None and postings.doc_count != len(items):
-                postings = None
-        tables["items"] = items
+        tables = rows_module.load(path) if path is not None and db is None else None
+        previewed = tables is not None
+        if tables is None:
+            tables = _read_store(path, db)
+        meta = tables["meta"][0] if tables["meta"] else {}
+        generation = meta.get("generation", "")
+        items = tables["items"]
+        texts = _open_texts(path, meta, len(items))
+        if texts is not None and meta.get("texts") == texts_module.VERSION and not previewed:
+            # The texts file has each decision whole: memory keeps its beginning.
+            for row in items:
+                if row.get("decision"):
+                    row["decision"] = texts_module.preview(row["decision"])
+        postings = _load_postings(path, generation, len(items))
         try:
             if postings is None:
                 full = items if texts is None else (row | texts.get(doc) for doc, row in enumerate(items))
@@ -144,12 +128,44 @@ def _stamp(path: Path | None) -> tuple[int, int, int] | None:
     return (stat.st_mtime_ns, stat.st_ino, stat.st_size)
 
 
-# Values many items share (a meeting's id, date, body, file and indexing time).
-SHARED = ("meeting_id", "date", "body", "source", "indexed_at")
-# Keys left out of a row in memory when they hold their default (every reader uses .get):
-# the position in `items` is the doc, and a row of ten keys takes half the memory of one
-# of fourteen.
-DROPPED = ("doc", "label", "page", "closed", "decision", "case_number")
+def _read_store(path: Path | None, db) -> dict[str, list[dict]]:
+    """The tables of the store itself, checked, items in doc order as memory keeps them.
+    A serving index has no use for the source rows (the indexer reads them from the
+    store): at a million items they are a few hundred megabytes."""
+    tables = read_tables(db if db is not None else open_db(path))
+    check_rows(tables)
+    tables["sources"] = []
+    tables["items"] = compact(sorted(tables.pop("items"), key=lambda row: row.get("doc", 0)))
+    return tables
+
+
+def _open_texts(path: Path | None, meta: dict, count: int) -> texts_module.Texts | None:
+    """The generation's texts file when its rows keep their texts there."""
+    if not meta.get("texts"):
+        return None
+    generation = meta.get("generation", "")
+    if path is None or not generation:
+        raise IndexUnavailable("corrupt", "tekstfil mangler")
+    try:
+        texts = texts_module.Texts(texts_module.texts_path(path, generation))
+    except (OSError, ValueError) as error:
+        raise IndexUnavailable("corrupt", f"tekstfil: {error}") from error
+    if len(texts) != count:
+        raise IndexUnavailable("corrupt", "tekstfil passer ikke til indekset")
+    return texts
+
+
+def _load_postings(path: Path | None, generation: str, count: int) -> postings_module.Postings | None:
+    """The generation's postings file, or None when it is missing or does not fit."""
+    if path is None or not generation:
+        return None
+    try:
+        postings = postings_module.Postings.load(postings_module.sidecar_path(path, generation))
+    except (OSError, ValueError, KeyError):
+        return None
+    return postings if postings.doc_count == count else None
+
+
 
 
 def compact(rows: list[dict]) -> list[dict]:

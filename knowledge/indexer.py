@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 from filelock import FileLock, Timeout
 
 from knowledge import postings as postings_module
+from knowledge import rows as rows_module
 from knowledge import texts as texts_module
 from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
 from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_document
@@ -375,11 +376,17 @@ def _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_tex
         writer.finish(zip(spans[0::2], spans[1::2]))
     if sidecar is not None:
         search.save(sidecar)
+
+    def derive_rows(encoded: bytes) -> None:
+        # Before the swap, so a server that sees the new store finds the rows it loads fast.
+        rows_module.write(rows_module.rows_path(store_path, generation), rows_module.fingerprint(encoded),
+                          meta, ordered_meetings, item_rows)
+
     try:
         write_tables(db, {
             "meetings": ordered_meetings, "items": item_rows,
             "sources": source_rows, "meta": [meta],
-        })
+        }, before_swap=derive_rows if store_path is not None else None)
     except BaseException:
         # The new postings belong to a store that was never written: without this, every
         # failed run on a full disk left one more (four runs filled a small disk).
@@ -387,11 +394,13 @@ def _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_tex
             with contextlib.suppress(OSError):
                 sidecar.unlink(missing_ok=True)
                 texts_module.texts_path(store_path, report.generation).unlink(missing_ok=True)
+                rows_module.rows_path(store_path, report.generation).unlink(missing_ok=True)
         raise
     if store_path is not None:
         # Only after the swap: a server still on the old generation keeps its texts mapped.
         postings_module.remove_stale(store_path, report.generation)
         texts_module.remove_stale(store_path, report.generation)
+        rows_module.remove_stale(store_path, report.generation)
     report.seconds = time.monotonic() - started
     return report
 
@@ -410,7 +419,7 @@ def _belongs_to_store(path: Path, store_path: Path | None) -> bool:
     if store_path is None or path.parent.resolve() != store_path.parent.resolve():
         return False
     return path.name.startswith(store_path.name) or (
-        path.name.startswith(store_path.stem + ".") and path.suffix in (".npz", ".texts")
+        path.name.startswith(store_path.stem + ".") and path.suffix in (".npz", ".texts", "." + rows_module.SUFFIX)
     ) or (path.name.startswith("." + store_path.stem + ".") and path.suffix == ".tmp")
 
 
