@@ -66,13 +66,12 @@ def score(postings: Postings, concepts: list[Concept], recency: np.ndarray) -> S
     weight_sum = sum(concept.idf for concept in concepts)
     for concept, variants in zip(concepts, found):
         best, mask, quality = _concept_scores(variants, place, size)
-        touched = np.flatnonzero(best)
-        if not len(touched):
-            continue
-        total[touched] += concept.idf * best[touched]
-        in_body_only = (mask[touched] & STRONG) == 0
-        covered[touched] += concept.idf * quality[touched] * np.where(in_body_only, 0.5, 1.0)
-        title_cover[touched] += concept.idf * ((mask[touched] & TITLE) != 0)
+        # Whole arrays: an item the concept does not touch has 0 in `best` and `quality`
+        # and no field in `mask`, so it adds nothing, and contiguous arithmetic is several
+        # times faster than picking out the touched items first.
+        total += concept.idf * best
+        covered += concept.idf * quality * np.where((mask & STRONG) == 0, 0.5, 1.0)
+        title_cover += concept.idf * ((mask & TITLE) != 0)
     coverage = covered / weight_sum
     title_share = title_cover / weight_sum
     # An item that covers the whole question beats one that matches a single word
@@ -105,11 +104,16 @@ def _concept_scores(variants, place: np.ndarray, size: int) -> tuple[np.ndarray,
     best = np.zeros(size, dtype=np.float32)
     mask = np.zeros(size, dtype=np.uint8)
     quality = np.zeros(size, dtype=np.float32)
+    first = True
     for weight, (docs, weights, masks) in variants:
         if not len(docs):
             continue
         at = place[docs]
         values = weights * weight
+        if first:  # nothing to compare with yet (every weight is above 0)
+            best[at], mask[at], quality[at] = values, masks, weight
+            first = False
+            continue
         better = values > best[at]
         best[at[better]] = values[better]
         mask[at[better]] = masks[better]
