@@ -33,10 +33,15 @@ class Incoming:
 
 @dataclass
 class Reply:
-    """The answer: plain text, the same as markdown, and optional card data.
+    """The answer as each kind of channel shows it: plain text, the same as markdown, and
+    optional card data.
 
-    `card` is channel-neutral data (see `handlers.answer_message.Answer.card`); each channel turns it
-    into its own card format or ignores it.
+    A reply from the minutes is built once as a structure (`handlers.answer_message.Answer`,
+    `handlers.list_message.Listing`, `handlers.digest_message.DigestMessage`) and rendered
+    from it into all three. `card` is channel-neutral data; each channel picks what it shows
+    (the console the text, Teams the card or the markdown, Webex the markdown and the card),
+    renders the card in its own version (`bot.cards`) and fits the whole to its own limit
+    (`handlers.fit`, with the test it registers in `handlers.channels`).
     """
 
     text: str
