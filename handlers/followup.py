@@ -151,29 +151,52 @@ def answer_follow_up(index, focus: Focus | None, question: str, link: LinkFor | 
 
 def _short_reply(hit: Hit, link: LinkFor | None, lead: list[str], history: list[str] | None = None,
                  quote: passages.Passage | None = None) -> Reply:
-    """A follow-up's answer: the sentence or passage, under the item it is about."""
-    out = Composer()
-    about = texts.ABOUT_ITEM.format(title=item_title(hit), body=body_of(hit), date=danish(hit.date))
-    out.line(about, bold=True)
-    for sentence in lead:
-        out.line(sentence)
-    if quote is not None:
-        out.line(texts.FROM_SECTION.format(section=SECTION_NAMES.get(quote.section, quote.section)))
-        out.quote(first_lines(shorten(quote.text, PASSAGE_CHARS, hit), PASSAGE_LINES, hit))
-    if history:
+    return with_focus(FollowUp(hit, link(hit) if link else None, lead, history or [], quote).reply(), hit)
+
+
+@dataclass
+class FollowUp:
+    """A follow-up's answer: the sentences or the passage, under the item it is about;
+    rendered as text and markdown (`compose`) and as answer card data (`card`)."""
+
+    hit: Hit
+    url: str | None
+    lead: list[str]
+    history: list[str]
+    quote: passages.Passage | None = None
+
+    def reply(self) -> Reply:
+        text, markdown = self.compose().done()
+        return Reply(text, markdown, self.card())
+
+    def _section(self) -> str:
+        section = self.quote.section if self.quote is not None else ""
+        return texts.FROM_SECTION.format(section=SECTION_NAMES.get(section, section))
+
+    def compose(self) -> Composer:
+        hit, out = self.hit, Composer()
+        out.line(texts.ABOUT_ITEM.format(title=item_title(hit), body=body_of(hit), date=danish(hit.date)), bold=True)
+        for sentence in self.lead:
+            out.line(sentence)
+        if self.quote is not None:
+            out.line(self._section())
+            out.quote(first_lines(shorten(self.quote.text, PASSAGE_CHARS, hit), PASSAGE_LINES, hit))
+        if self.history:
+            out.blank()
+            out.bullets(self.history, texts.HISTORY_HEADING)
         out.blank()
-        out.bullets(history, texts.HISTORY_HEADING)
-    url = link(hit) if link else None
-    out.blank()
-    out.link(texts.SOURCE_LINK, url)
-    text, markdown = out.done()
-    said = " ".join(lead)
-    if quote is not None:
-        section = texts.FROM_SECTION.format(section=SECTION_NAMES.get(quote.section, quote.section))
-        said, shown = (f"{said} {section}" if said else section), quote.text
-    else:
-        said, shown = "", said
-    card = {"kind": "answer", "lead": said, "title": item_title(hit), "date": danish(hit.date),
-            "body": body_of(hit), "case_number": hit.case_number, "closed": False,
-            "decision": shown, "history": history or [], "url": url, "see_also": []}
-    return with_focus(Reply(text, markdown, card), hit)
+        out.link(texts.SOURCE_LINK, self.url)
+        return out
+
+    def card(self) -> dict:
+        """The card leads with where the passage is from and shows the passage whole, or
+        shows the sentence that answers."""
+        said = " ".join(self.lead)
+        if self.quote is not None:
+            said, shown = (f"{said} {self._section()}" if said else self._section()), self.quote.text
+        else:
+            said, shown = "", said
+        hit = self.hit
+        return {"kind": "answer", "lead": said, "title": item_title(hit), "date": danish(hit.date),
+                "body": body_of(hit), "case_number": hit.case_number, "closed": False,
+                "decision": shown, "history": self.history, "url": self.url, "see_also": []}
