@@ -88,3 +88,36 @@ def test_channel_libraries_and_the_web_server_stay_in_the_bot(library):
         if within(name, library)
     ]
     assert wrong == []
+
+
+# Each channel's own package; only it, and the server that sets the channels up, may know it.
+CHANNEL_PACKAGES = ("bot.teams", "bot.webex")
+SETS_UP_CHANNELS = ("bot/server.py",)
+# The names channels give their messages (`Incoming.channel`).
+CHANNEL_NAMES = {"msteams", "webex"}
+
+
+def test_a_channels_package_is_known_only_to_itself_and_the_server_that_sets_it_up():
+    # Delivery and the digests find a channel in the registered `handlers.channels.Channels`;
+    # before, delivery imported both channels and picked one by string.
+    wrong = [
+        f"{where(path, line)} imports {name}"
+        for path in modules("bot")
+        if str(path.relative_to(ROOT)) not in SETS_UP_CHANNELS
+        for line, name in imported_names(path)
+        for package in CHANNEL_PACKAGES
+        if within(name, package) and not path.is_relative_to(ROOT / package.replace(".", "/"))
+    ]
+    assert wrong == []
+
+
+def test_the_handlers_name_no_channel():
+    # What fits a channel and how it sends are registered by the channel (`handlers.channels`),
+    # so nothing in the conversation needs to tell one channel from another.
+    wrong = [
+        f"{where(path, node.lineno)} names {node.value!r}"
+        for path in modules("handlers")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in CHANNEL_NAMES
+    ]
+    assert wrong == []
