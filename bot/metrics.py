@@ -27,6 +27,7 @@ from prometheus_client import (
 )
 from prometheus_client.exposition import choose_encoder
 
+from handlers.conversation import Answers
 from handlers.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class Metrics:
 
     # --- wrappers ------------------------------------------------------------------------------
 
-    def instrument(self, conversation: Any) -> "CountedConversation":
+    def instrument(self, conversation: Answers) -> "CountedConversation":
         return CountedConversation(conversation, self)
 
     def counted_deliver(self, deliver: Deliver) -> Deliver:
@@ -156,11 +157,14 @@ class Metrics:
 
 
 class CountedConversation:
-    """The conversation as the channels see it: the same `handle`, counted and timed."""
+    """The conversation as the channels see it (`handlers.conversation.Answers`): the same
+    `handle`, counted and timed."""
 
-    def __init__(self, conversation: Any, metrics: Metrics) -> None:
+    def __init__(self, conversation: Answers, metrics: Metrics) -> None:
         self.conversation = conversation
         self.metrics = metrics
+        self.index = conversation.index
+        self.minutes_url = conversation.minutes_url
 
     async def handle(self, message: Incoming) -> Reply:
         started = time.perf_counter()
@@ -175,8 +179,11 @@ class CountedConversation:
             # The kind and the time, never the text: questions can name people and cases.
             log.info("%s message answered: %s in %.3f s", message.channel, kind, seconds)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.conversation, name)
+    async def feedback(self, message: Incoming, data: dict) -> Reply:
+        return await self.conversation.feedback(message, data)
+
+    def welcome(self) -> str:
+        return self.conversation.welcome()
 
 
 METRICS = web.AppKey("metrics", Metrics)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Iterable
+from typing import Awaitable, Callable, Iterable, Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -64,6 +64,20 @@ COMMANDS: dict[str, Command] = {
     # The buttons of a meeting or pick list: "vis punkt 3 møde <id>", "vis møde <id>".
     "vis": Command("open", takes_text=True),
 }
+
+
+class Answers(Protocol):
+    """What a channel asks of the conversation: a `Conversation`, or one that wraps it (the
+    server counts and times each message, `bot.metrics.CountedConversation`)."""
+
+    index: IndexSource
+    minutes_url: str
+
+    async def handle(self, message: Incoming) -> Reply: ...
+
+    async def feedback(self, message: Incoming, data: dict) -> Reply: ...
+
+    def welcome(self) -> str: ...
 
 
 class Conversation:

@@ -41,7 +41,7 @@ from bot.teams.render import (  # noqa: F401
 )
 from handlers import feedback, texts
 from handlers.channels import Channel, Channels
-from handlers.conversation import Conversation
+from handlers.conversation import Answers
 from handlers.messages import Incoming
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ _OTHER_MENTION = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 class BeslutningsBot(ActivityHandler):
     """Answers Teams messages, card buttons and Universal Actions through one `Conversation`."""
 
-    def __init__(self, conversation: Conversation) -> None:
+    def __init__(self, conversation: Answers) -> None:
         self.conversation = conversation
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -187,7 +187,7 @@ TEAMS_BOT = web.AppKey("teams_bot", BeslutningsBot)
 TEAMS_APP_ID = web.AppKey("teams_app_id", str)
 
 
-def setup(app: web.Application, settings: Settings, conversation: Conversation, channels: Channels) -> None:
+def setup(app: web.Application, settings: Settings, conversation: Answers, channels: Channels) -> None:
     """Add `POST /api/messages` to `app`, keep the adapter, bot and app id on it, and
     register Teams in `channels`: what fits one message, and how to send one unasked."""
     config = BotAuthConfig.from_settings(settings)

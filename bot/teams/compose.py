@@ -19,6 +19,7 @@ from typing import Any
 from bot.cards import CONTENT_TYPE, answer_card
 from handlers import markup, texts
 from handlers.compose_search import MAX_RESULTS, Found, search_decisions
+from handlers.conversation import Answers
 from knowledge.errors import IndexUnavailable
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def typed_text(value: Any) -> tuple[str, int, int]:
     return query, _whole(options.get("skip"), 0), _whole(options.get("count"), MAX_RESULTS)
 
 
-async def query_response(conversation: Any, value: Any, within: float = ANSWER_WITHIN) -> dict[str, Any]:
+async def query_response(conversation: Answers, value: Any, within: float = ANSWER_WITHIN) -> dict[str, Any]:
     """The invoke response body for a `composeExtension/query`."""
     query, skip, count = typed_text(value)
     if not query.strip():
@@ -54,7 +55,7 @@ async def query_response(conversation: Any, value: Any, within: float = ANSWER_W
         index = conversation.index()
         found = await asyncio.wait_for(asyncio.to_thread(
             search_decisions, index, query, skip=skip, count=count,
-            minutes_url=getattr(conversation, "minutes_url", "")), within)
+            minutes_url=conversation.minutes_url), within)
     except asyncio.TimeoutError:
         log.warning("compose search took longer than %.1f s; answered with a message", within)
         return _message(texts.COMPOSE_TOO_SLOW)

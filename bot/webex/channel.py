@@ -38,7 +38,7 @@ from bot.webex.inbox import WebexInbox, parse_time
 from bot.webex.replies import CARD_VERSION, MAX_CARD_BYTES, MAX_MARKDOWN_BYTES, WebexSender, fits, send_reply  # noqa: F401
 from handlers import feedback, texts
 from handlers.channels import Channel, Channels
-from handlers.conversation import Conversation
+from handlers.conversation import Answers
 from handlers.messages import Incoming, Reply
 from handlers.tasks import Tasks
 
@@ -137,7 +137,7 @@ class WebexBot:
     again, an event it holds but did not finish is taken up again at the next start.
     """
 
-    def __init__(self, client: WebexClient, conversation: Conversation, *,
+    def __init__(self, client: WebexClient, conversation: Answers, *,
                  concurrency: int = MAX_CONCURRENT, pending: int = MAX_PENDING,
                  failed: Callable[[str], None] | None = None, inbox: WebexInbox | None = None) -> None:
         self.client = client
@@ -292,7 +292,7 @@ WEBEX_RETRY = web.AppKey("webex_retry", RetryPolicy)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def setup(app: web.Application, settings: Settings, conversation: Conversation, channels: Channels) -> None:
+def setup(app: web.Application, settings: Settings, conversation: Answers, channels: Channels) -> None:
     """Add `POST /api/webex` and register Webex in `channels`; without a token and a secret
     the route answers 404 and Webex is not registered."""
     if not (settings.webex_token and settings.webex_secret):
@@ -315,7 +315,7 @@ async def _resume(app: web.Application) -> None:
         bot.resume()
 
 
-def _webex_context(settings: Settings, conversation: Conversation) -> Callable[[web.Application], AsyncIterator[None]]:
+def _webex_context(settings: Settings, conversation: Answers) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession(timeout=DEFAULT_TIMEOUT) as session:
             client = WebexClient(settings.webex_api_url, settings.webex_token, session, retry=app[WEBEX_RETRY])
