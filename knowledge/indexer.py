@@ -10,8 +10,6 @@ it was indexed, that version is kept.
 
 from __future__ import annotations
 
-import contextlib
-from array import array
 import hashlib
 import os
 import time
@@ -23,17 +21,18 @@ from typing import Callable, Iterable
 
 from filelock import FileLock, Timeout
 
-from knowledge import postings as postings_module
+from knowledge import generation as generation_module
 from knowledge import rows as rows_module
 from knowledge import texts as texts_module
 from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
 from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_document
-from knowledge.merge import Unit, merge
+from knowledge.merge import Unit
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
 from knowledge.portal import read_portal_file
 from knowledge.publication import read_publication_file
-from knowledge.store import check_rows, open_db, read_tables, write_tables
+from knowledge.spools import UnitRows
+from knowledge.store import check_rows, open_db, read_tables
 
 Progress = Callable[[int, int, str], None]
 Reader = Callable[[Path, str], Meeting]
@@ -217,13 +216,6 @@ class _Spool:
             slim_rows.append(slim)
         return slim_rows
 
-    def full_rows(self, rows: list[dict]):
-        """The rows in doc order with their texts, one at a time, for the postings."""
-        for row in rows:
-            if self.writer is None:
-                yield row
-            else:
-                yield row | texts_module.decode(self.writer.read(row["_span"]))
 
 
 def build_index(
@@ -287,122 +279,82 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
 
 def _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_texts, writer,
                     generation, started) -> IndexReport:
-    spool = _Spool(writer, old_texts)
+    report = IndexReport(built_at=stamp, generation=generation)
+    unit_rows = UnitRows(store_path.parent if store_path is not None else None)
+    try:
+        units = _read_files(paths, store_path, progress, reader, stamp, old, _Spool(writer, old_texts),
+                            unit_rows, report)
+        run = generation_module.Run(store_path, db, generation, stamp, writer, old["items"])
+        del old
+        generation_module.write(run, units, unit_rows, report)
+    finally:
+        unit_rows.close()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _read_files(paths, store_path, progress, reader, stamp, old, spool: _Spool, unit_rows: UnitRows,
+                report: IndexReport) -> list[Unit]:
+    """Read (or reuse) every file: its meeting and report line in memory, its item rows
+    put away in `unit_rows` and its items' texts in the new texts file."""
     old_sources = {row["path"]: row for row in old["sources"]}
     old_meetings = {row["id"]: row for row in old["meetings"]}
-
-    sources = [path for path in find_files(paths) if not _belongs_to_store(path, store_path)]
-    report = IndexReport(built_at=stamp)
     old_items_by_id = {row["id"]: row for row in old["items"]}
+    sources = [path for path in find_files(paths) if not _belongs_to_store(path, store_path)]
     units: list[Unit] = []
     for number, path in enumerate(sources, start=1):
-        key = str(path.resolve())
         reason = skip_reason(path)
         if reason is not None:
             report.files.append(FileResult(name=path.name, status="skipped", code=reason))
-            if progress:
-                progress(number, len(sources), path.name)
-            continue
-        digest = checksum(path)
-        previous = old_sources.get(key)
-        result = FileResult(name=path.name, status="indexed")
-        kept = _kept(previous, old_items_by_id)
-        if kept is not None and previous["checksum"] == digest and previous.get("reader") == READER_VERSION \
-                and not previous.get("conflict"):
-            meeting_row, item_rows = kept
-            item_rows = spool.kept_rows(item_rows)
-            result.status = "unchanged"
         else:
-            try:
-                meeting = reader(path, digest)
-            except DocumentError as error:
-                result.status, result.code, result.detail = "failed", error.code, error.detail
-                if kept is not None:
-                    meeting_row, item_rows = kept
-                    item_rows = spool.kept_rows(item_rows)
-                    result.status = "kept_previous"
-                    units.append(Unit(result, meeting_row, item_rows, dict(previous)))
-                report.files.append(result)
-                if progress:
-                    progress(number, len(sources), path.name)
-                continue
-            first_seen = old_meetings.get(meeting.id, {}).get("indexed_at") or stamp
-            meeting_row = meeting.to_dict() | {"indexed_at": first_seen}
-            # The whole text is left out of the store: it repeats the sections, and
-            # `model.whole_text` puts it together again on demand.
-            item_rows = spool.new_rows([_without_text(item.to_dict()) for item in meeting.items])
-        source_row = {"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_row["id"],
-                      "reader": READER_VERSION, "meeting": dict(meeting_row)}
-        units.append(Unit(result, dict(meeting_row), item_rows, source_row))
-        result.meetings, result.items = 1, len(item_rows)
-        result.mode = meeting_row.get("mode", "items") or "items"
-        notes = meeting_row.get("notes") or ()
-        if notes and not result.code:
-            # The most telling note last: "no_items" after "no_meeting_date".
-            result.code, _, result.detail = notes[-1].partition(":")
-        report.files.append(result)
+            result = FileResult(name=path.name, status="indexed")
+            unit = _read_one(path, result, reader, stamp, old_sources, old_meetings, old_items_by_id, spool)
+            if unit is not None:
+                unit.spooled = unit_rows.put(unit.items)
+                unit.items = []
+                units.append(unit)
+            report.files.append(result)
         if progress:
             progress(number, len(sources), path.name)
+    return units
 
-    meetings, items = merge(units)
-    source_rows = [unit.source for unit in units]
-    for unit in units:
-        unit.items = []  # merged into `items`: one copy of the rows is enough
 
-    ordered_meetings = sorted(meetings.values(), key=lambda row: (row["date"], row["id"]))
-    old_items = {row["id"]: row for row in old["items"]}
-    # An item whose id changed with the reader (READER_VERSION) is still the same item.
-    old_items.update({_place(row): row for row in old["items"]})
-    item_rows: list[dict] = []
-    for meeting in ordered_meetings:
-        for row in sorted(items.pop(meeting["id"]), key=lambda row: row["number"]):
-            row.update(doc=len(item_rows), indexed_at=_item_time(row, old_items, stamp))
-            item_rows.append(row)
-    _count(report, item_rows, old["items"], len(ordered_meetings))
-    report.generation = generation
-    meta = {
-        "generation": report.generation, "built_at": stamp,
-        "meetings": report.meetings, "items": report.items,
-    }
-    # The postings are built from each item's texts read back one at a time, so the run
-    # holds the rows without their texts plus the postings, never the whole archive's text.
-    search = postings_module.build(spool.full_rows(item_rows))
-    sidecar = postings_module.sidecar_path(store_path, report.generation) if store_path is not None else None
-    if writer is not None:
-        meta["texts"] = texts_module.VERSION
-        spans = array("q")
-        for row in item_rows:
-            spans.extend(row.pop("_span"))
-        writer.finish(zip(spans[0::2], spans[1::2]))
-    if sidecar is not None:
-        search.save(sidecar)
-
-    def derive_rows(encoded: bytes) -> None:
-        # Before the swap, so a server that sees the new store finds the rows it loads fast.
-        rows_module.write(rows_module.rows_path(store_path, generation), rows_module.fingerprint(encoded),
-                          meta, ordered_meetings, item_rows)
-
-    try:
-        write_tables(db, {
-            "meetings": ordered_meetings, "items": item_rows,
-            "sources": source_rows, "meta": [meta],
-        }, before_swap=derive_rows if store_path is not None else None)
-    except BaseException:
-        # The new postings belong to a store that was never written: without this, every
-        # failed run on a full disk left one more (four runs filled a small disk).
-        if sidecar is not None:
-            with contextlib.suppress(OSError):
-                sidecar.unlink(missing_ok=True)
-                texts_module.texts_path(store_path, report.generation).unlink(missing_ok=True)
-                rows_module.rows_path(store_path, report.generation).unlink(missing_ok=True)
-        raise
-    if store_path is not None:
-        # Only after the swap: a server still on the old generation keeps its texts mapped.
-        postings_module.remove_stale(store_path, report.generation)
-        texts_module.remove_stale(store_path, report.generation)
-        rows_module.remove_stale(store_path, report.generation)
-    report.seconds = time.monotonic() - started
-    return report
+def _read_one(path: Path, result: FileResult, reader, stamp, old_sources, old_meetings, old_items_by_id,
+              spool: _Spool) -> Unit | None:
+    """One file's unit: read, or reused from the last run when it has not changed, or the
+    last run's when it cannot be read now; None when it cannot be read and never was."""
+    key, digest = str(path.resolve()), checksum(path)
+    previous = old_sources.get(key)
+    kept = _kept(previous, old_items_by_id)
+    if kept is not None and previous["checksum"] == digest and previous.get("reader") == READER_VERSION \
+            and not previous.get("conflict"):
+        meeting_row, item_rows = kept
+        item_rows = spool.kept_rows(item_rows)
+        result.status = "unchanged"
+    else:
+        try:
+            meeting = reader(path, digest)
+        except DocumentError as error:
+            result.status, result.code, result.detail = "failed", error.code, error.detail
+            if kept is None:
+                return None
+            meeting_row, item_rows = kept
+            result.status = "kept_previous"
+            return Unit(result, meeting_row, spool.kept_rows(item_rows), dict(previous))
+        first_seen = old_meetings.get(meeting.id, {}).get("indexed_at") or stamp
+        meeting_row = meeting.to_dict() | {"indexed_at": first_seen}
+        # The whole text is left out of the store: it repeats the sections, and
+        # `model.whole_text` puts it together again on demand.
+        item_rows = spool.new_rows([_without_text(item.to_dict()) for item in meeting.items])
+    source_row = {"path": key, "name": path.name, "checksum": digest, "meeting_id": meeting_row["id"],
+                  "reader": READER_VERSION, "meeting": dict(meeting_row)}
+    result.meetings, result.items = 1, len(item_rows)
+    result.mode = meeting_row.get("mode", "items") or "items"
+    notes = meeting_row.get("notes") or ()
+    if notes and not result.code:
+        # The most telling note last: "no_items" after "no_meeting_date".
+        result.code, _, result.detail = notes[-1].partition(":")
+    return Unit(result, dict(meeting_row), item_rows, source_row)
 
 
 def _kept(previous: dict | None, old_items: dict[str, dict]) -> tuple[dict, list[dict]] | None:
@@ -423,36 +375,9 @@ def _belongs_to_store(path: Path, store_path: Path | None) -> bool:
     ) or (path.name.startswith("." + store_path.stem + ".") and path.suffix == ".tmp")
 
 
-def _item_time(row: dict, old_items: dict[str, dict], stamp: str) -> str:
-    """When this item's decision entered the index: kept from the last run while the
-    decision is the same, this run's time when the item or its decision is new. The digest
-    goes by it, so a changed decision, or one added to an agenda indexed before, is news."""
-    before = old_items.get(row["id"]) or old_items.get(_place(row))
-    if before is not None and before.get("decision", "") == row.get("decision", "") and before.get("indexed_at"):
-        return before["indexed_at"]
-    return stamp
-
-
-def _place(row: dict) -> str:
-    """An item's place in its meeting, which stays the same when its id scheme changes."""
-    return f"{row['meeting_id']}#{row['number']}"
-
-
 def _without_text(row: dict) -> dict:
     row.pop("text", None)
     return row
-
-
-def _count(report: IndexReport, rows: list[dict], old_rows: list[dict], meetings: int) -> None:
-    report.meetings = meetings
-    report.items = len(rows)
-    report.closed = sum(1 for row in rows if row.get("closed"))
-    report.decisions = sum(1 for row in rows if row.get("decision"))
-    before = {_place(row): row.get("decision", "") for row in old_rows}
-    after = {_place(row): row.get("decision", "") for row in rows}
-    report.new = sum(1 for key, text in after.items() if key not in before and text)
-    report.changed = sum(1 for key, text in after.items() if key in before and before[key] != text)
-    report.removed = sum(1 for key, text in before.items() if key not in after and text)
 
 
 def ensure_index(store_path: Path, sources: Iterable[Path]) -> IndexReport | None:

@@ -35,18 +35,32 @@ class Unit:
     items: list[dict]
     source: dict
     others: set[str] = field(default_factory=set)  # files it disagrees with
+    spooled: object = None  # where its item rows wait on disk while others are read (indexer)
 
 
 def merge(units: list[Unit]) -> tuple[dict[str, dict], dict[str, list[dict]]]:
     """The meetings (by id) and their item rows from the files' units, in file order."""
+    meetings: dict[str, dict] = {}
+    items: dict[str, list[dict]] = {}
+    for meeting_id, members in group(units).items():
+        meetings[meeting_id], items[meeting_id] = one_meeting(meeting_id, members)
+    settle(units)
+    return meetings, items
+
+
+def group(units: list[Unit]) -> dict[str, list[Unit]]:
+    """The units of each meeting, by its id: a supplementary agenda joined to its meeting.
+    Needs the units' meetings only, not their items."""
     groups: dict[str, list[Unit]] = {}
     for unit in units:
         groups.setdefault(unit.meeting["id"], []).append(unit)
     _join_supplementary(groups)
-    meetings: dict[str, dict] = {}
-    items: dict[str, list[dict]] = {}
-    for meeting_id, members in groups.items():
-        meetings[meeting_id], items[meeting_id] = _one_meeting(meeting_id, members)
+    return groups
+
+
+def settle(units: list[Unit]) -> None:
+    """After every meeting is merged (`one_meeting`): each file's report line and source row
+    say which meeting it went into and which files it disagrees with."""
     for unit in units:
         if unit.others:
             unit.result.code = CONFLICT
@@ -54,7 +68,6 @@ def merge(units: list[Unit]) -> tuple[dict[str, dict], dict[str, list[dict]]]:
         unit.source["meeting_id"] = unit.meeting["id"]
         # A file in disagreement is read again next time, so the report names it again.
         unit.source["conflict"] = bool(unit.others)
-    return meetings, items
 
 
 def _join_supplementary(groups: dict[str, list[Unit]]) -> None:
@@ -73,7 +86,8 @@ def _join_supplementary(groups: dict[str, list[Unit]]) -> None:
         groups[hosts[0]].extend(groups.pop(meeting_id))
 
 
-def _one_meeting(meeting_id: str, members: list[Unit]) -> tuple[dict, list[dict]]:
+def one_meeting(meeting_id: str, members: list[Unit]) -> tuple[dict, list[dict]]:
+    """One meeting's row and its item rows, from the units `group` put together."""
     # The meeting's own minutes first: not a supplementary agenda, the most decisions.
     members = sorted(members, key=lambda unit: (bool(unit.meeting.get("supplementary")), -_decisions(unit)))
     host = members[0]

@@ -14,7 +14,6 @@ can never make the bot answer from anything but its store.
 
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 from typing import Iterable
@@ -40,9 +39,13 @@ def rows_path(store_path: Path, generation: str) -> Path:
     return store_path.with_name(f"{store_path.stem}.{generation}.{SUFFIX}")
 
 
-def fingerprint(data: bytes) -> dict:
-    """What identifies the store bytes a rows file belongs to."""
-    return {"store_size": len(data), "store_crc": zlib.crc32(data)}
+def fingerprint(data: bytes | Iterable[bytes]) -> dict:
+    """What identifies the store bytes a rows file belongs to (given whole or in chunks)."""
+    crc, size = 0, 0
+    for chunk in ((data,) if isinstance(data, bytes) else data):
+        crc = zlib.crc32(chunk, crc)
+        size += len(chunk)
+    return {"store_size": size, "store_crc": crc}
 
 
 def _file_fingerprint(path: Path) -> dict | None:

@@ -14,7 +14,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import orjson
 from tinydb import TinyDB
@@ -50,8 +50,9 @@ class OrjsonStorage(Storage):
         pass
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and `os.replace`.
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or chunks of them) to `path` through a temporary file and
+    `os.replace`.
 
     Raises IndexingFailed("write_failed") when the disk refuses, with `disk_full` set when
     it (or the quota) is full; the old file stays.
@@ -60,17 +61,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for chunk in ((data,) if isinstance(data, bytes) else data):
+                out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
     except OSError as error:
         _remove_quietly(temporary)
-        raise IndexingFailed("write_failed", f"{path.name}: {error.strerror or error}",
-                             disk_full=error.errno in (errno.ENOSPC, errno.EDQUOT)) from error
+        raise disk_error(path, error) from error
     except BaseException:
         _remove_quietly(temporary)
         raise
+
+
+def disk_error(path: Path, error: OSError) -> IndexingFailed:
+    """IndexingFailed("write_failed") for a write the disk refused, with `disk_full` set
+    when it (or the quota) is full."""
+    return IndexingFailed("write_failed", f"{path.name}: {error.strerror or error}",
+                          disk_full=error.errno in (errno.ENOSPC, errno.EDQUOT))
 
 
 def remove_other_generations(store_path: Path, suffix: str, keep: Path) -> None:
@@ -189,3 +197,22 @@ def write_tables(db: TinyDB, tables: dict[str, list[dict[str, Any]]],
     else:
         db.storage.write(data)
     db.clear_cache()
+
+
+def encode(tables: dict[str, Iterable[dict[str, Any]]]) -> Iterator[bytes]:
+    """The store file of `tables` in chunks: byte for byte what `write_tables` writes, with
+    each table iterated once and never all of it in memory (the rows of a million items)."""
+    yield b"{"
+    for position, name in enumerate(TABLES):
+        yield (b"," if position else b"") + orjson.dumps(name) + b":{"
+        chunk: list[bytes] = []
+        size = 0
+        for number, row in enumerate(tables.get(name, ()), start=1):
+            piece = b'%s"%d":%s' % (b"," if number > 1 else b"", number, orjson.dumps(row))
+            chunk.append(piece)
+            size += len(piece)
+            if size >= 1 << 20:
+                yield b"".join(chunk)
+                chunk, size = [], 0
+        yield b"".join(chunk) + b"}"
+    yield b"}"

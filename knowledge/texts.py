@@ -19,7 +19,6 @@ and postings the same way the postings file is tied.
 
 from __future__ import annotations
 
-import errno
 import mmap
 import os
 import struct
@@ -31,8 +30,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from knowledge.errors import IndexingFailed
-from knowledge.store import remove_other_generations
+from knowledge.store import disk_error, remove_other_generations
 
 # The sections an item keeps on disk; everything else of a row stays in memory.
 LONG = ("resume", "indstilling", "sagsfremstilling", "supplerende", "okonomi", "afgoeres_af",
@@ -124,7 +122,7 @@ class TextsWriter:
         try:
             self._file.write(data)
         except OSError as error:
-            raise _failed(self.path, error) from error
+            raise disk_error(self.path, error) from error
         self._position += len(data)
 
     def add(self, blob: bytes) -> tuple[int, int]:
@@ -157,7 +155,7 @@ class TextsWriter:
             os.replace(self.temporary, self.path)
         except OSError as error:
             self.abort()
-            raise _failed(self.path, error) from error
+            raise disk_error(self.path, error) from error
 
     def abort(self) -> None:
         try:
@@ -168,11 +166,6 @@ class TextsWriter:
             os.remove(self.temporary)
         except OSError:
             pass
-
-
-def _failed(path: Path, error: OSError) -> IndexingFailed:
-    return IndexingFailed("write_failed", f"{path.name}: {error.strerror or error}",
-                          disk_full=error.errno in (errno.ENOSPC, errno.EDQUOT))
 
 
 def remove_stale(store_path: Path, keep: str) -> None:

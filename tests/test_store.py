@@ -7,7 +7,7 @@ import os
 import pytest
 
 from knowledge.errors import IndexUnavailable, IndexingFailed
-from knowledge.store import open_db, read_tables, write_atomic, write_tables
+from knowledge.store import encode, open_db, read_tables, write_atomic, write_tables
 
 TABLES = {
     "meetings": [{"id": "m1", "date": "2026-04-08"}],
@@ -57,3 +57,13 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     assert "No space left" in error.value.detail
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["index.json"]
+
+
+def test_the_store_written_in_chunks_is_byte_for_byte_the_store_written_whole(tmp_path):
+    path = tmp_path / "index.json"
+    write_tables(open_db(path), TABLES)
+    assert b"".join(encode(TABLES)) == path.read_bytes()
+    many = {"meetings": [], "items": [{"id": str(n), "title": "x" * 500} for n in range(5000)],
+            "sources": [], "meta": [{}]}
+    write_tables(open_db(path), many)
+    assert b"".join(encode(many)) == path.read_bytes()
