@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import tempfile
 from pathlib import Path
 
 from bot.console import PrintingOutbox
 from bot.settings import Settings
-from bot.teams import channel as teams
-from bot.webex import channel as webex
+from bot.cards import answer_card
+from bot.teams import render as teams
+from bot.webex import replies as webex
 from bot.wiring import build
 from handlers.fit import fit_reply
 from handlers.messages import Incoming
 from handlers.state.store import StateStore
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
-from tests.test_render_safety import HOSTILE_MINUTES
+from tools.hostile import HOSTILE_MINUTES
 
 QUESTIONS = ("zyxqvorp vejledning", "referat fra direktionen 15. oktober 2026")
 
@@ -43,7 +43,7 @@ def main() -> None:
         reply = asyncio.run(conversation.handle(Incoming(question, channel="webex")))
         parts = [fit_reply(part, webex.fits) for part in (reply, *reply.extra)]
         markdown = [len((part.markdown or part.text).encode()) for part in parts]
-        cards = [len(json.dumps(webex.answer_card(part.card, webex.CARD_VERSION)).encode()) if part.card else 0
+        cards = [len(json.dumps(answer_card(part.card, webex.CARD_VERSION)).encode()) if part.card else 0
                  for part in parts]
         print(f"{question!r:44} Webex markdown, UTF-8 bytes: {markdown}; card JSON: {cards}")
 
