@@ -1,11 +1,12 @@
-"""Who gets in, what the bot repeats, what it never shows and what it never writes down.
+"""Who gets in, and what the bot never writes down.
 
 The server is the real `create_app`, Teams talks to a fake Bot Connector and Webex to a fake
 Webex API, both on 127.0.0.1. No test here may reach the internet: host names other than
 loopback are refused at `socket.getaddrinfo`, the layer every HTTP client (requests, msal,
 aiohttp) goes through, and every name asked for is recorded so a test can say none was.
 Bot Framework tokens are signed with keys made here and put in botbuilder's key cache, as
-after a real download.
+after a real download. What the bot repeats is in test_repeated_text.py, what it never shows
+of a closed item in test_closed_items.py; both use the server and the guard here.
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ import asyncio
 import io
 import json
 import logging
-import re
-import shutil
 import socket
 import threading
 import time
-from dataclasses import replace
 from datetime import datetime
 
 import jwt
@@ -27,34 +25,21 @@ import pytest
 from botframework.connector.auth import AuthenticationConstants, microsoft_app_credentials
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from cryptography.hazmat.primitives.asymmetric import rsa
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from jwt.algorithms import RSAAlgorithm
 
 from bot import cli
-from bot.cards import answer_card
 from bot.logs import secret_filter
 from bot.server import COLLABORATORS, create_app
 from bot.settings import Settings, SettingsError
-from bot.teams.channel import TEAMS_ADAPTER, reply_activity
+from bot.teams.channel import TEAMS_ADAPTER
 from bot.teams.connector import SigningKeys
 from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
 from bot.webex.client import RetryPolicy
 from handlers import texts
-from handlers.answer import answer_reply, none_reply
 from handlers.conversation import COMMANDS
-from handlers.digests import digest_reply
-from handlers.fit import fit_reply, utf8_size
-from handlers.markup import markdown as escape_markdown
-from handlers.messages import Incoming
-from knowledge.index import Index
 from knowledge.indexer import build_index
 from knowledge.live import LiveIndex
-from knowledge.new_decisions import build_digest
 from knowledge.paths import SAMPLES_DIR
-from knowledge.question import parse_question
-from knowledge.search import Result
-from tests.chat import make_conversation
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex
 from tools.payloads import message_webhook, signed_webhook, teams_message, webex_signature
@@ -345,225 +330,6 @@ async def test_an_admin_is_let_in_on_both_channels(start):
     await server.webex_say("status", email=ADMIN_EMAIL, room="room-admin")
     assert server.teams_replies()[-1]["text"].startswith(texts.STATUS_HEADING)
     assert server.webex_replies("room-admin")[0].startswith(texts.STATUS_HEADING)
-
-
-# --- closed items -------------------------------------------------------------------------------------
-
-SECRET_MEETING = """REFERAT Direktionen d. 02-12-2026
-
-Mødedato Onsdag d. 2. december 2026 kl. 09:00
-
-Punkt 1: Ny ordning for cykelparkering
-
-00.01.00A00-70-26
-
-Beslutning
-
-Ordningen godkendes.
-
-Punkt 2: Lukket: Fortrolig personalesag om Zebrafinke
-
-00.01.00A00-77-26
-
-Resumé
-
-HEMMELIGRESUME handler om medarbejder Xyloforia.
-
-Indstilling
-
-Direktøren indstiller HEMMELIGINDSTILLING.
-
-Beslutning
-
-HEMMELIGBESLUTNING: sagen afsluttes med Xyloforia.
-
-Sagsfremstilling
-
-HEMMELIGSAGSFREMSTILLING med flere detaljer.
-"""
-HIDDEN = ("HEMMELIG", "Xyloforia", "00.01.00A00-77-26")
-
-
-@pytest.fixture(scope="module")
-def closed_world(tmp_path_factory):
-    """The samples and a meeting with a closed item full of secrets, indexed on disk."""
-    folder = tmp_path_factory.mktemp("minutes")
-    for sample in SAMPLES_DIR.iterdir():
-        shutil.copy(sample, folder / sample.name)
-    (folder / "secret.txt").write_text(SECRET_MEETING, encoding="utf-8")
-    store = tmp_path_factory.mktemp("data") / "index.json"
-    build_index([folder], store)
-    return folder, store, Index.open(store)
-
-
-def closed_items(index: Index) -> list[dict]:
-    return [row for row in index.items if row.get("closed")]
-
-
-def questions_about(item: dict) -> list[str]:
-    day = datetime.fromisoformat(item["date"])
-    return [item["title"], f"lukket punkt om {item['title']}", f"hvad besluttede direktionen om {item['title']}?",
-            f"referat fra direktionen {day.day}. {_MONTHS[day.month - 1]} {day.year}",
-            "HEMMELIGBESLUTNING Xyloforia", "personalesag Zebrafinke"]
-
-
-_MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-           "november", "december"]
-
-
-def assert_nothing_hidden(shown: str, question: str, closed: list[dict]) -> None:
-    for secret in HIDDEN:
-        if secret.lower() not in question.lower():
-            assert secret not in shown, f"{secret!r} shown for {question!r}"
-    for item in closed:
-        # A closed item's journal number is not shown either, unless the person typed it.
-        if item.get("case_number") and item["case_number"] not in question:
-            assert item["case_number"] not in shown, f"{item['case_number']!r} shown for {question!r}"
-
-
-def test_closed_text_is_never_stored(closed_world):
-    _, store, index = closed_world
-    stored = store.read_text(encoding="utf-8")
-    for secret in ("HEMMELIG", "Xyloforia"):
-        assert secret not in stored
-        assert not [term for term in index.searcher.postings.vocabulary if secret.lower() in term]
-    [secret_item] = [row for row in closed_items(index) if "Zebrafinke" in row["title"]]
-    assert set(secret_item) >= {"title", "date", "closed"}
-    assert not any(secret_item.get(name) for name in ("decision", "resume", "indstilling", "sagsfremstilling"))
-
-
-def test_closed_items_show_only_title_and_date_in_every_reply_and_card(closed_world):
-    _, _, index = closed_world
-    closed = closed_items(index)
-    assert len(closed) >= 4
-    for item in closed:
-        for question in questions_about(item):
-            for channel_bytes in (None, 7000):
-                reply = answer_reply(index.lookup(question))
-                if channel_bytes:
-                    reply = fit_reply(reply, lambda part: utf8_size(part.markdown) <= channel_bytes)
-                shown = [reply.text, reply.markdown]
-                if reply.card:
-                    shown += [json.dumps(answer_card(reply.card, "1.5"), ensure_ascii=False),
-                              json.dumps(answer_card(reply.card, "1.3"), ensure_ascii=False),
-                              json.dumps(reply_activity(reply).serialize(), ensure_ascii=False)]
-                for text in shown:
-                    assert_nothing_hidden(text, question, closed)
-
-
-def test_closed_items_in_ask_json_have_no_decision_or_journal_number(closed_world, monkeypatch, capsys):
-    folder, store, index = closed_world
-    monkeypatch.setenv("BESLUTNINGSBOT_DATA_DIR", str(store.parent))
-    monkeypatch.setenv("BESLUTNINGSBOT_MINUTES_DIR", str(folder))
-    closed = closed_items(index)
-    for item in closed:
-        for question in questions_about(item):
-            assert cli.main(["ask", "--json", question]) == 0
-            printed = capsys.readouterr().out
-            assert_nothing_hidden(printed, question, closed)
-            for hit in json.loads(printed):
-                if hit["closed"]:
-                    assert hit["decision"] is None and hit["case_number"] is None
-            assert cli.main(["ask", question]) == 0
-            assert_nothing_hidden(capsys.readouterr().out, question, closed)
-
-
-def test_closed_items_are_left_out_of_digests(closed_world):
-    _, _, index = closed_world
-    closed = closed_items(index)
-    for topic in (None, "personalesag", "Zebrafinke", "cykelparkering"):
-        reply = digest_reply(build_digest(index, None, topic), topic)
-        for text in (reply.text, reply.markdown):
-            assert_nothing_hidden(text, "", closed)
-            assert "Lukket" not in text
-
-
-# --- what the bot repeats ------------------------------------------------------------------------------
-
-INJECTIONS = [
-    "<at>Alle</at> zyxqvorp",
-    "@all zyxqvorp",
-    "<@all> zyxqvorp",
-    "<@personEmail:chef@kommune.dk|Chefen> zyxqvorp",
-    '<spark-mention data-object-type="groupMention" data-group-type="all">alle</spark-mention> zyxqvorp',
-    "[klik her](http://evil.example/login) zyxqvorp",
-    "![billede](http://evil.example/x.png) zyxqvorp",
-    "<a href='http://evil.example'>zyxqvorp</a>",
-    "**fed** _kursiv_ `kode` # overskrift > citat | tabel ~~streg~~ zyxqvorp",
-    "&lt;at&gt;Alle&lt;/at&gt; &#64;all zyxqvorp",
-    "http://evil.example/zyxqvorp",
-]
-UNSAFE = set("\\`*_{}[]()<>#+!|~@")
-
-
-def inert(fragment: str) -> bool:
-    """True when every markup character in `fragment` is escaped and no entity can form."""
-    position = 0
-    while position < len(fragment):
-        char = fragment[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char in UNSAFE:
-            return False
-        position += 1
-    return "&" not in fragment.replace("&amp;", "")
-
-
-def quoted(markdown: str) -> list[str]:
-    """What the bot quotes back between » and «."""
-    return re.findall(r"»(.*?)«", markdown, flags=re.DOTALL)
-
-
-@settings(max_examples=150, deadline=None, derandomize=True, database=None)
-@given(st.text(max_size=300))
-def test_escaped_user_text_is_always_inert(text):
-    assert inert(escape_markdown(text))
-
-
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(topic=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120))
-def test_the_none_reply_quotes_any_topic_inertly(topic):
-    reply = none_reply(Result("none", parse_question(f"zyxqvorp {topic}")))
-    for fragment in quoted(reply.markdown):
-        assert inert(fragment)
-
-
-@pytest.mark.parametrize("payload", INJECTIONS)
-async def test_user_text_repeated_back_cannot_mention_link_or_mark_up(start, payload):
-    server = await start()
-    await server.webex_say(payload, room="room-q")
-    await server.webex_say(f"abonner {payload}", room="room-q")
-    await server.webex_say("abonnementer", room="room-q")
-    await server.teams(payload, who="bo", name=f"Bo {payload}")
-    await server.teams(f"abonner {payload}", who="bo", name=f"Bo {payload}")
-    await server.teams("abonnementer", who="bo", name=f"Bo {payload}")
-    sent = server.webex_replies("room-q") + [reply.get("text", "") for reply in server.teams_replies()]
-    assert len(sent) == 6
-    for markdown in sent:
-        fragments = quoted(markdown) + re.findall(r"oprettet .*? af (.*)$", markdown, flags=re.MULTILINE)
-        assert fragments, markdown
-        for fragment in fragments:
-            assert inert(fragment), (payload, markdown)
-        for raw in ("<at>", "<@", "<spark-mention", "](http", "<a href"):
-            assert not re.search(r"(?<!\\)" + re.escape(raw), markdown), (raw, markdown)
-
-
-async def test_a_subscription_topic_and_name_are_repeated_as_text_not_markup(sample_index):
-    # Regression: "abonner <emne>" and "abonnementer" put the topic and the subscriber's name
-    # into the markdown as written, so a topic could mention everyone or carry a link.
-    conversation = make_conversation(lambda: sample_index)
-    person = Incoming("", sender_id="aad-bo", sender_name="[Bo](http://evil.example)", channel="msteams",
-                      conversation_id="a:bo")
-    payload = "<at>Alle</at> [klik](http://evil.example) @all"
-    subscribed = await conversation.handle(replace(person, text=f"abonner {payload}"))
-    again = await conversation.handle(replace(person, text=f"abonner {payload}"))
-    listed = await conversation.handle(replace(person, text="abonnementer"))
-    for reply in (subscribed, again, listed):
-        assert payload in reply.text  # the plain text keeps what was written
-        for fragment in quoted(reply.markdown) + re.findall(r" af (.*)$", reply.markdown, flags=re.MULTILINE):
-            assert inert(fragment), reply.markdown
 
 
 # --- secrets never logged --------------------------------------------------------------------------------
