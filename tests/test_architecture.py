@@ -15,15 +15,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("tools", "bot", "handlers", "knowledge")
 
-# What each package may not import, and why.
+# What each package may not import, and why. Nothing installed imports `tests`: the tests
+# are not shipped, and what a tool shares with them lives in `tools` (payloads, hostile).
 FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "tools": ("tests",),
     # The operator's tools sit on top; the running bot never depends on them (the CLI reaches
     # them through the `beslutningsbot.commands` entry point).
-    "bot": ("tools",),
+    "bot": ("tools", "tests"),
     # The conversation is channel-neutral: it does not know the bot that carries it.
-    "handlers": ("tools", "bot"),
+    "handlers": ("tools", "bot", "tests"),
     # The minutes know nothing of the conversation or the channels.
-    "knowledge": ("tools", "bot", "handlers"),
+    "knowledge": ("tools", "bot", "handlers", "tests"),
 }
 # Channel libraries and the web server, with the packages allowed to import them (tools
 # play the channels' counterparts in benches and stand-ins; tests are not checked).
