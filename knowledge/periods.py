@@ -103,8 +103,8 @@ def _bounds(match: re.Match[str], t: str) -> tuple[date, date, str] | None:
     return None
 
 
-def plain(word: str) -> str:
-    """A word lower-cased with ae/oe/aa read as æ/ø/å, for set look-ups."""
+def lookup_key(word: str) -> str:
+    """`word` as a key for set look-ups: lower-cased, spaces squashed, ae/oe/aa read as æ/ø/å."""
     return _SPACES.sub(" ", word.lower()).replace("ae", "æ").replace("oe", "ø").replace("aa", "å")
 
 
@@ -131,7 +131,7 @@ class Dates:
         if not (span := _bounds(match, "s")):
             return match.group(0)
         start, end, kind = span
-        prep = plain(match["prep"] or "")
+        prep = lookup_key(match["prep"] or "")
         if kind == "year" and not prep:
             # A year standing with topic words ("FBV 2024"); decided later whether it is a
             # hint or, when nothing else is asked, the period itself.
@@ -210,13 +210,13 @@ def relative_period(match: re.Match[str], today: date) -> tuple[date, date, str]
     """The period a RELATIVE match names, seen from `today`, and its kind."""
     g = match.group
     if g("day"):
-        word = plain(g("day")).replace(" ", "")
+        word = lookup_key(g("day")).replace(" ", "")
         shift = {"idag": 0, "igår": -1, "iforgårs": -2, "imorgen": 1}.get(word, 0)
         day = today + timedelta(days=shift)
         return day, day, "day"
     if g("n") or g("lunit"):
         count = _NUMBER_WORDS.get((g("n") or "1").lower()) or int(g("n") or 1)
-        unit = plain(g("nunit") or g("lunit"))
+        unit = lookup_key(g("nunit") or g("lunit"))
         if unit.startswith("dag"):
             start = today - timedelta(days=count)
         elif unit.startswith("uge"):
@@ -227,11 +227,11 @@ def relative_period(match: re.Match[str], today: date) -> tuple[date, date, str]
             start = _shift_months(today, -12 * count)
         return start, today, "span"
     if g("which"):
-        which = plain(g("which"))
+        which = lookup_key(g("which"))
         offset = {"denne": 0, "dette": 0, "sidste": -1, "forrige": -1}.get(which, 1)
-        return _unit_period(plain(g("unit")), today, offset)
+        return _unit_period(lookup_key(g("unit")), today, offset)
     if g("thisyear"):
-        return _unit_period("år", today, 0 if "år" in plain(g("thisyear")) else -1)
+        return _unit_period("år", today, 0 if "år" in lookup_key(g("thisyear")) else -1)
     if g("week"):
         year = int(g("wyear") or today.year)
         try:
@@ -241,13 +241,13 @@ def relative_period(match: re.Match[str], today: date) -> tuple[date, date, str]
         return start, start + timedelta(days=6), "week"
     if g("season"):
         year = int(g("syear"))
-        first, last = _SEASONS[plain(g("season"))]
+        first, last = _SEASONS[lookup_key(g("season"))]
         if first > last:  # the winter of 2025 runs from December 2024 to February 2025
             return date(year - 1, first, 1), months(year, last, last)[1], "season"
         return (*months(year, first, last), "season")
     if g("holiday"):
-        holiday = plain(g("holiday"))
-        before = plain(g("edge")) in ("før", "inden", "op til")
+        holiday = lookup_key(g("holiday"))
+        before = lookup_key(g("edge")) in ("før", "inden", "op til")
         if g("hyear"):
             return _holiday(holiday, before, int(g("hyear")))
         # This year's, once it has begun; else last year's.
@@ -284,7 +284,7 @@ _BOUND_BEFORE = compile_ci(
 def month_alone_period(match: re.Match[str], today: date, with_day: bool) -> tuple[date, date, str] | None:
     """The latest month (or day, when `with_day`) a MONTH_ALONE match names up to `today`."""
     bound = _BOUND_BEFORE.search(match.string[:match.start()])
-    if bound and not (match["day"] and plain(bound.group(0)).strip() == "fra"):  # "referat fra 7. marts"
+    if bound and not (match["day"] and lookup_key(bound.group(0)).strip() == "fra"):  # "referat fra 7. marts"
         return None
     month = month_number(match["month"])
     if month is None:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from knowledge.periods import (
-    MONTH_ALONE, RANGE, RELATIVE, SINGLE, WORD_END, Dates, compile_ci, da, month_alone_period, months, plain,
+    MONTH_ALONE, RANGE, RELATIVE, SINGLE, WORD_END, Dates, compile_ci, da, lookup_key, month_alone_period, months,
     relative_period, word_alternation,
 )
 
@@ -247,11 +247,11 @@ _GENERIC_WORDS = frozenset("sag sagen sager sagerne sagsnummer sagsnummeret punk
 
 
 def _only_generic(topic: str) -> bool:
-    return all(plain(token) in _GENERIC_WORDS for token in _TOKEN.findall(topic))
+    return all(lookup_key(token) in _GENERIC_WORDS for token in _TOKEN.findall(topic))
 
 
 def _only_meeting_words(topic: str) -> bool:
-    return all(plain(token) in _MEETING_VOCABULARY for token in _TOKEN.findall(topic))
+    return all(lookup_key(token) in _MEETING_VOCABULARY for token in _TOKEN.findall(topic))
 
 
 # A body after these words is what the item is about, not who decided it.
