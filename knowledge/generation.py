@@ -20,6 +20,7 @@ from knowledge import postings as postings_module
 from knowledge import rows as rows_module
 from knowledge import store as store_module
 from knowledge import texts as texts_module
+from knowledge.index import release_free_memory
 from knowledge.merge import Unit
 from knowledge.spools import DocRows, UnitRows
 
@@ -76,6 +77,10 @@ def write(run: Run, units: list[Unit], unit_rows: UnitRows, report) -> None:
         report.meetings, report.items, report.closed = len(meetings), tally.items, tally.closed
         report.decisions, report.new, report.changed, report.removed = (
             tally.decisions, tally.new, tally.changed, tally.removed)
+        # The last run's rows are not needed any more: let them go before the postings.
+        run.old_items = []
+        del tally
+        release_free_memory()
         meta = {"generation": run.generation, "built_at": run.stamp,
                 "meetings": report.meetings, "items": report.items}
         tables = {"meetings": meetings, "items": docs, "sources": [unit.source for unit in units],

@@ -265,27 +265,28 @@ def _build(paths, store_path, db, progress, reader, now, started) -> IndexReport
         remove_leftovers(store_path)
     db = db if db is not None else open_db(store_path)
     stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    old, old_texts = _previous(store_path, db)
     generation = f"{int(time.time() * 1000):x}-{uuid.uuid4().hex[:8]}"
     writer = texts_module.TextsWriter(texts_module.texts_path(store_path, generation)) if store_path else None
     try:
-        return _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_texts, writer,
-                               generation, started)
+        return _read_and_write(paths, store_path, db, progress, reader, stamp, writer, generation, started)
     except BaseException:
         if writer is not None:
             writer.abort()
         raise
 
 
-def _read_and_write(paths, store_path, db, progress, reader, stamp, old, old_texts, writer,
-                    generation, started) -> IndexReport:
+def _read_and_write(paths, store_path, db, progress, reader, stamp, writer, generation, started) -> IndexReport:
     report = IndexReport(built_at=stamp, generation=generation)
     unit_rows = UnitRows(store_path.parent if store_path is not None else None)
     try:
+        # The last run's store is read here and let go of once the items are numbered
+        # (`generation.write`), before the postings are built: at a million items the two
+        # together were the run's peak.
+        old, old_texts = _previous(store_path, db)
         units = _read_files(paths, store_path, progress, reader, stamp, old, _Spool(writer, old_texts),
                             unit_rows, report)
         run = generation_module.Run(store_path, db, generation, stamp, writer, old["items"])
-        del old
+        del old, old_texts
         generation_module.write(run, units, unit_rows, report)
     finally:
         unit_rows.close()
