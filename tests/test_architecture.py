@@ -132,9 +132,6 @@ def test_the_handlers_name_no_channel():
 # docstrings and comments included; a function from its `def` to its last line.
 MODULE_LINES = 400
 FUNCTION_LINES = 60
-# Offenders still being split when this test landed, each in a file another change owns. An
-# entry here that no longer offends fails the test too, so the list only ever shrinks.
-KNOWN_OFFENDERS: set[str] = set()
 
 
 def offenders() -> dict[str, int]:
@@ -155,6 +152,4 @@ def offenders() -> dict[str, int]:
 
 
 def test_no_module_over_400_lines_and_no_function_over_60():
-    found = offenders()
-    assert {name: length for name, length in found.items() if name not in KNOWN_OFFENDERS} == {}
-    assert KNOWN_OFFENDERS - set(found) == set(), "split now: take these out of KNOWN_OFFENDERS"
+    assert offenders() == {}
