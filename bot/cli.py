@@ -27,8 +27,8 @@ from handlers.answer import answer_reply
 from handlers.report import index_summary, index_unavailable, indexing_failed
 from knowledge import open_index
 from knowledge.errors import IndexingFailed, IndexUnavailable
-from knowledge.index import Index
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
+from knowledge.index.loaded import Index
 from knowledge.links import Links
 
 log = logging.getLogger("beslutningsbot")
@@ -130,7 +130,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(texts.INDEX_EMPTY)
         return 0
     links = Links(index.meetings, settings.minutes_url)
-    print(answer_reply(index.lookup(question, limit=args.limit), link=links.for_hit).text)
+    print(answer_reply(index.answer(question, limit=args.limit), link=links.for_hit).text)
     return 0
 
 

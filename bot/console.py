@@ -19,7 +19,7 @@ from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
 from handlers.report import indexing_failed
 from knowledge.errors import IndexingFailed
-from knowledge.indexer import ensure_index
+from knowledge.index.build import ensure_index
 
 CONSOLE_USER = "console"
 

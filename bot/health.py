@@ -26,7 +26,7 @@ from bot.logs import request_context
 from bot.metrics import METRICS, Metrics
 from handlers.reindex import Reindexer
 from handlers.state.store import StateStore
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 
 log = logging.getLogger(__name__)
 

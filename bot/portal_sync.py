@@ -22,7 +22,7 @@ from handlers.clock import Clock
 from handlers.state.store import StateStore
 from handlers.tasks import repeat
 from knowledge.errors import IndexingFailed, SyncFailed
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 from knowledge.sync import FetchReport, SyncLimits, SyncReport, fetch_portal, last_sync, sync_portal
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from handlers.state.store import StateStore
 from handlers.tasks import repeat
 from knowledge import SAMPLES_DIR
 from knowledge.errors import IndexingFailed
-from knowledge.indexer import Reader, ensure_index, read_minutes
-from knowledge.live import LiveIndex
+from knowledge.index.build import Reader, ensure_index, read_minutes
+from knowledge.index.live import LiveIndex
 
 log = logging.getLogger(__name__)
 

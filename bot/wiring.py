@@ -28,8 +28,8 @@ from handlers.messages import Outbox, Reply
 from handlers.reindex import Reindexer
 from handlers.state.store import StateStore
 from handlers.tasks import Tasks
-from knowledge.indexer import Reader, read_minutes
-from knowledge.live import LiveIndex
+from knowledge.index.build import Reader, read_minutes
+from knowledge.index.live import LiveIndex
 
 
 class LaterReplies(Outbox, Protocol):

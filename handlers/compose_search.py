@@ -18,7 +18,7 @@ from handlers.answer_message import card_data, item_title
 from handlers.approval import body_of
 from handlers.listing import short_decision
 from knowledge.dates import danish
-from knowledge.index import Index
+from knowledge.index.loaded import Index
 from knowledge.links import Links
 from knowledge.search import Hit
 
@@ -48,7 +48,7 @@ def search_decisions(index: Index, query: str, *, skip: int = 0, count: int = MA
         return []
     count = max(0, min(count, MAX_RESULTS))
     skip = max(0, skip)
-    result = index.lookup(query, limit=skip + count + 1)
+    result = index.answer(query, limit=skip + count + 1)
     # A search box names a body as a subject, not as who decided: what matched is shown.
     found = result.elsewhere if result.reason == "unknown_body" else result.hits
     if result.kind not in ("answer", "case", "meeting") and result.reason != "unknown_body":

@@ -31,7 +31,7 @@ from handlers.state.store import StateStore
 from handlers.status import status_reply
 from handlers.tasks import Tasks
 from knowledge.errors import IndexUnavailable
-from knowledge.index import Index
+from knowledge.index.loaded import Index
 from knowledge.links import Links
 from knowledge.search import Hit
 
@@ -264,7 +264,7 @@ class Conversation:
             if reply is None:
                 # "i går" and "sidste uge" count from today in Copenhagen, by this chat's clock.
                 today = self.clock().astimezone(LOCAL).date()
-                result = await asyncio.to_thread(index.lookup, question, 5, today)
+                result = await asyncio.to_thread(index.answer, question, 5, today)
                 reply = answer_reply(result, link=link)
                 reply.kind = result.kind
         except IndexUnavailable as error:

@@ -23,12 +23,13 @@ from typing import Awaitable, Callable
 from handlers import markup, texts
 from handlers.channels import FAILED, GONE, SENT, Channels
 from handlers.clock import Clock, local_time
+
 # The digest's messages (`handlers.digest_message`); its limits are named here too.
 from handlers.digest_message import MAX_ENTRIES, PART_BYTES, digest_reply, topic_phrases  # noqa: F401
 from handlers.messages import Incoming, Reply
 from handlers.schedule import WeeklySchedule
 from handlers.state.store import StateStore
-from knowledge.index import Index
+from knowledge.index.loaded import Index
 from knowledge.new_decisions import Digest, DigestEntry, build_digest, newest_indexing_time
 from knowledge.text import fold
 

@@ -24,8 +24,8 @@ from handlers.report import failure_reason, index_summary, skipped_meetings, syn
 from handlers.state.store import StateStore
 from handlers.tasks import Tasks
 from knowledge.errors import IndexingFailed, SyncFailed
-from knowledge.indexer import Reader, build_index, read_minutes
-from knowledge.live import LiveIndex
+from knowledge.index.build import Reader, build_index, read_minutes
+from knowledge.index.live import LiveIndex
 
 log = logging.getLogger(__name__)
 Notify = Callable[[Reply], Awaitable[None]]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.clock import local_time
-from knowledge.errors import IndexUnavailable, IndexingFailed, SyncFailed
-from knowledge.indexer import FileResult, IndexReport
+from knowledge.errors import IndexingFailed, IndexUnavailable, SyncFailed
+from knowledge.index.build import FileResult, IndexReport
 
 # Files named one by one in the chat's report of an index run; a longer list would pass what
 # a channel carries in one message, and the command line prints them all.

@@ -18,7 +18,7 @@ from handlers.state.feedback_log import FeedbackLog
 from handlers.state.store import StateStore
 from knowledge.dates import danish
 from knowledge.errors import IndexUnavailable
-from knowledge.index import Index
+from knowledge.index.loaded import Index
 
 AUDIT_SHOWN = 10
 NAME_LIMIT = 80

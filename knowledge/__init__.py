@@ -11,14 +11,13 @@ Public API:
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed, KnowledgeError
+from knowledge.errors import DocumentError, IndexingFailed, IndexUnavailable, KnowledgeError
 from knowledge.paths import SAMPLES_DIR, store_path
 
 if TYPE_CHECKING:
-    from knowledge.index import Index
+    from knowledge.index.loaded import Index
 
 __all__ = [
     "DocumentError", "Index", "IndexUnavailable", "IndexingFailed", "KnowledgeError",
@@ -29,8 +28,8 @@ __all__ = [
 def open_index(path: str | Path | None = None, sources: list[Path] | None = None) -> Index:
     """The index stored at `path`; when none exists yet, it is built from `sources`
     (default: the bundled sample minutes) first."""
-    from knowledge.index import Index
-    from knowledge.indexer import ensure_index
+    from knowledge.index.build import ensure_index
+    from knowledge.index.loaded import Index
 
     target = Path(path) if path is not None else store_path()
     if target.is_dir():
@@ -43,7 +42,7 @@ def __getattr__(name: str):
     # The index pulls in NumPy and the search; load it only when it is asked for, so
     # that light users of the package (the parser, the extractor) stay light.
     if name == "Index":
-        from knowledge.index import Index
+        from knowledge.index.loaded import Index
 
         return Index
     raise AttributeError(name)

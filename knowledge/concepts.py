@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from knowledge.postings import Postings
+from knowledge.index.postings import Postings
 from knowledge.text import fold, keeps, term, terms, words
 
 # Similarity (rapidfuzz ratio, 0-100) a misspelt word needs to a vocabulary term. Short

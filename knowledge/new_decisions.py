@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from knowledge import outcome
 from knowledge.bodies import display_name
+from knowledge.index.loaded import Index
 from knowledge.text import fold
-from knowledge.index import Index
 
 DECISION_LINES = 4
 DECISION_CHARS = 400

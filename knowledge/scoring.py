@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge.concepts import Concept
-from knowledge.postings import DECISION, SUMMARY, TITLE, Postings
+from knowledge.index.postings import DECISION, SUMMARY, TITLE, Postings
 
 STRONG = TITLE | DECISION | SUMMARY
 

@@ -16,13 +16,14 @@ import numpy as np
 from knowledge.bodies import BodyMatcher, aliases, display_name
 from knowledge.cases import MAX_CASES, Cases, normalise_case
 from knowledge.concepts import AFFIX_WEIGHT, ConceptBuilder
+from knowledge.index.postings import Postings
+from knowledge.index.texts import Texts
 from knowledge.meetings import Meetings
-from knowledge.postings import Postings
 from knowledge.question import Question, parse_question
 from knowledge.results import Hit, Result, make_hit
-from knowledge.scoring import Sparse, score as score_concepts
+from knowledge.scoring import Sparse
+from knowledge.scoring import score as score_concepts
 from knowledge.text import fold, terms, words
-from knowledge.texts import Texts
 
 __all__ = ["Hit", "Result", "Searcher", "make_hit", "normalise_case"]
 

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from filelock import FileLock, Timeout
 
 from knowledge.errors import DocumentError, IndexingFailed, SyncFailed
-from knowledge.indexer import IndexReport, build_index, read_minutes
+from knowledge.index.build import IndexReport, build_index, read_minutes
 from knowledge.model import Meeting
 from knowledge.portal import PORTAL_MANIFEST, is_portal_meeting, parse_portal_meeting
 from knowledge.portal_client import PortalClient, SyncLimits, portal_session

@@ -12,7 +12,7 @@ from handlers.messages import Incoming, Outbox, Reply
 from handlers.reindex import Reindexer
 from handlers.state.store import StateStore
 from handlers.tasks import Tasks
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 
 
 class RecordingOutbox:

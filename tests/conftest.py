@@ -35,8 +35,8 @@ def minutes_dir(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory):
     """The index of the sample minutes, built once through the real indexer on disk."""
-    from knowledge.index import Index
-    from knowledge.indexer import build_index
+    from knowledge.index.build import build_index
+    from knowledge.index.loaded import Index
 
     store = tmp_path_factory.mktemp("index") / "index.json"
     build_index([SAMPLES_DIR], store)
@@ -80,8 +80,8 @@ def load_questions(path: Path = DATA / "questions.jsonl") -> list[dict]:
 @pytest.fixture(scope="session")
 def greve_index(tmp_path_factory):
     """The index of 55 real Greve portal meetings (ten bodies), built once on disk."""
-    from knowledge.index import Index
-    from knowledge.indexer import build_index
+    from knowledge.index.build import build_index
+    from knowledge.index.loaded import Index
 
     store = tmp_path_factory.mktemp("greve") / "index.json"
     build_index([DATA / "greve-portal-json-2022"], store)

@@ -207,7 +207,7 @@ def test_every_answer_to_the_question_sets_reads_in_15_lines_on_a_phone(sample_i
 
     questions = load_questions() + load_questions(DATA / "questions_heldout.jsonl")
     for question in questions:
-        reply = answer_reply(sample_index.lookup(question["q"]))
+        reply = answer_reply(sample_index.answer(question["q"]))
         lines = [line for line in reply.text.splitlines() if line.strip()]
         assert len(lines) <= 15, (question["q"], reply.text)
 
@@ -276,7 +276,7 @@ def test_every_answer_to_the_portal_questions_reads_in_15_lines_except_whole_mee
     from tests.conftest import DATA, load_questions
 
     for question in load_questions(DATA / "questions_greve.jsonl"):
-        result = greve_index.lookup(question["q"])
+        result = greve_index.answer(question["q"])
         if result.kind == "meeting":
             continue
         reply = answer_reply(result)

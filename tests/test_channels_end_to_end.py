@@ -16,8 +16,8 @@ from bot.server import COLLABORATORS, create_app
 from bot.settings import Settings
 from bot.webex.channel import WEBEX_RETRY
 from bot.webex.client import RetryPolicy
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from tests.conftest import NEW_MEETING
 from tests.fakes.connector import FakeConnector

@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 import pytest
 
 
-
 @pytest.fixture
 def chat(greve_chat_on):
     # A fixed clock: 5 April 2022, 09:00 in Copenhagen.
@@ -43,7 +42,7 @@ async def test_a_day_with_several_meetings_lists_them_to_pick(chat):
 async def test_a_pick_list_comes_with_a_button_per_meeting(chat, greve_index):
     reply = await chat.conversation.ask("referat fra 4. april 2022")
     entries = reply.card["entries"]
-    assert len(entries) == len(greve_index.lookup("referat fra 4. april 2022").meetings)
+    assert len(entries) == len(greve_index.answer("referat fra 4. april 2022").meetings)
     byraad = next(entry for entry in entries if entry["title"].startswith("Byrådet"))
     opened = await chat.say(byraad["question"])
     assert opened.startswith("Byrådets møde 4. april 2022")

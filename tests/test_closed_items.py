@@ -19,8 +19,8 @@ from bot.teams.channel import reply_activity
 from handlers.answer import answer_reply
 from handlers.digests import digest_reply
 from handlers.fit import fit_reply, utf8_size
-from knowledge.index import Index
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
+from knowledge.index.loaded import Index
 from knowledge.new_decisions import build_digest
 from knowledge.paths import SAMPLES_DIR
 from tests.test_security import looked_up  # noqa: F401 (autouse: no test reaches the internet)
@@ -115,7 +115,7 @@ def test_closed_items_show_only_title_and_date_in_every_reply_and_card(closed_wo
     for item in closed:
         for question in questions_about(item):
             for channel_bytes in (None, 7000):
-                reply = answer_reply(index.lookup(question))
+                reply = answer_reply(index.answer(question))
                 if channel_bytes:
                     reply = fit_reply(reply, lambda part: utf8_size(part.markdown) <= channel_bytes)
                 shown = [reply.text, reply.markdown]

@@ -95,8 +95,8 @@ async def test_a_command_word_followed_by_a_question_is_a_question(chat):
 
 
 async def test_an_empty_index_says_so(tmp_path):
-    from knowledge.index import Index
-    from knowledge.indexer import build_index
+    from knowledge.index.build import build_index
+    from knowledge.index.loaded import Index
 
     (tmp_path / "minutes").mkdir()
     build_index([tmp_path / "minutes"], tmp_path / "index.json")

@@ -23,10 +23,10 @@ import requests
 from bot.server import SERVE_LOCK
 from bot.settings import Settings
 from handlers import texts
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
 from knowledge.paths import SAMPLES_DIR
-from tests.test_faults import ANSWER, QUESTION, channels, readyz  # noqa: F401 (fixture)
 from tests.conftest import free_port
+from tests.test_faults import ANSWER, QUESTION, channels, readyz  # noqa: F401 (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -26,8 +26,8 @@ from aiohttp import web
 
 from handlers import texts
 from handlers.state.store import StateStore
-from knowledge.index import Index
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
+from knowledge.index.loaded import Index
 from knowledge.new_decisions import newest_indexing_time
 from knowledge.paths import SAMPLES_DIR
 from tests.conftest import NEW_MEETING, free_port

@@ -10,8 +10,8 @@ import pytest
 from handlers.digests import FAILED, GONE, SENT, Digests
 from handlers.schedule import WeeklySchedule
 from handlers.state.store import StateStore
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from tests.chat import Chat, make_conversation
 from tests.conftest import NEW_MEETING

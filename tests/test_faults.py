@@ -34,12 +34,12 @@ from bot.webex.client import RetryPolicy
 from handlers import texts
 from handlers.clock import utc_now
 from handlers.reindex import Reindexer
-from handlers.tasks import Tasks
 from handlers.state.store import StateStore
+from handlers.tasks import Tasks
 from knowledge.errors import IndexingFailed
-from knowledge.index import Index
-from knowledge.indexer import build_index, lock_path, writer_lock
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index, lock_path, writer_lock
+from knowledge.index.live import LiveIndex
+from knowledge.index.loaded import Index
 from knowledge.paths import SAMPLES_DIR
 from tests.chat import Chat, RecordingOutbox, make_conversation
 from tests.conftest import NEW_MEETING

@@ -14,7 +14,7 @@ from bot.server import COLLABORATORS, create_app
 from bot.settings import Settings
 from handlers.messages import Reply
 from handlers.state.store import StateStore
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from tools.payloads import teams_message
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import shutil
 
 from handlers.report import index_summary
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
+from knowledge.index.store import open_db, read_tables, write_tables
+from knowledge.model import stable_id
 from knowledge.paths import SAMPLES_DIR
 from tests import portalmaker as pm
 from tests.docmaker import write_docx, write_pdf
-from knowledge.model import stable_id
-from knowledge.store import open_db, read_tables, write_tables
 
 
 def test_an_index_from_before_item_ids_had_the_time_brings_no_false_news(minutes_dir, tmp_path):

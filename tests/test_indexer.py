@@ -7,9 +7,9 @@ import os
 import pytest
 
 from knowledge.errors import IndexingFailed
-from knowledge.index import Index
-from knowledge.indexer import build_index, read_minutes, writer_lock
-from knowledge.store import open_db
+from knowledge.index.build import build_index, read_minutes, writer_lock
+from knowledge.index.loaded import Index
+from knowledge.index.store import open_db
 
 
 @pytest.fixture(params=["memory", "disk"])

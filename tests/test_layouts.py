@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from handlers.report import index_summary
-from knowledge.index import Index
-from knowledge.indexer import build_index, read_minutes
+from knowledge.index.build import build_index, read_minutes
+from knowledge.index.loaded import Index
 from tests.chat import Chat, make_conversation
 
 LAYOUTS = Path(__file__).parent / "data" / "layouts"
@@ -148,8 +148,8 @@ def _bullets_as_dashes(text: str) -> str:
 
 @pytest.mark.parametrize("sample", sorted(p.stem for p in (LAYOUTS / "libreoffice").glob("*.pdf")))
 def test_the_samples_printed_from_word_by_libreoffice_read_like_their_text(sample):
-    from knowledge.paths import SAMPLES_DIR
     from knowledge.parse import parse_minutes
+    from knowledge.paths import SAMPLES_DIR
 
     expected = parse_minutes((SAMPLES_DIR / f"{sample}.txt").read_text(encoding="utf-8"))
     got = read(LAYOUTS / "libreoffice" / f"{sample}.pdf")

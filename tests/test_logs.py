@@ -14,7 +14,7 @@ from bot.server import create_app
 from bot.settings import Settings, SettingsError
 from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
 from bot.webex.client import RetryPolicy
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 from tools.payloads import message_webhook, signed_webhook, teams_message
 
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"

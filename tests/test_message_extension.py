@@ -16,15 +16,15 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 from bot.cards import CONTENT_TYPE
 from bot.server import create_app
 from bot.settings import Settings
-from bot.teams.channel import BeslutningsBot
 from bot.teams import compose as teams_search
+from bot.teams.channel import BeslutningsBot
 from bot.teams.compose import QUERY_INVOKE, SEARCH_COMMAND, SEARCH_PARAMETER
 from handlers import texts
 from handlers.compose_search import search_decisions
 from handlers.conversation import Conversation
-from knowledge.live import LiveIndex
-from tools.teams_package import build_package
+from knowledge.index.live import LiveIndex
 from tests.chat import make_conversation
+from tools.teams_package import build_package
 
 BOT = ChannelAccount(id="28:beslutningsbot", name="Beslutningsbot")
 USER = ChannelAccount(id="29:anne", name="Anne Jensen", aad_object_id="aad-anne")

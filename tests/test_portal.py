@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from knowledge.index import Index
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
+from knowledge.index.loaded import Index
+from knowledge.index.store import open_db, read_tables
 from knowledge.model import Item
 from knowledge.portal import PORTAL_MANIFEST, read_portal_file
-from knowledge.store import open_db, read_tables
 from tests import portalmaker as pm
 
 GREVE = pm.greve_files()

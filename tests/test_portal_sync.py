@@ -13,10 +13,10 @@ from aiohttp import web
 from bot.portal_sync import PortalSync, SyncScheduler
 from bot.settings import Settings
 from handlers.reindex import Reindexer
-from handlers.tasks import Tasks
 from handlers.state.store import StateStore
+from handlers.tasks import Tasks
 from knowledge.errors import SyncFailed
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 from knowledge.sync import SyncLimits
 from tests import portalmaker as pm
 from tests.chat import Chat, RecordingOutbox, make_conversation

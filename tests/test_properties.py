@@ -29,8 +29,8 @@ from bot.webex.client import RetryPolicy
 from handlers.answer import answer_reply
 from handlers.fit import fit_reply, utf8_size
 from knowledge.errors import DocumentError
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
 from knowledge.parse import parse_minutes
 from knowledge.paths import SAMPLES_DIR
 from knowledge.question import Question, parse_question
@@ -141,7 +141,7 @@ QUESTIONISH = st.lists(st.sampled_from([
 @settings(max_examples=200, **FAST)
 @given(st.text(max_size=300) | QUESTIONISH)
 def test_search_and_reply_never_raise(sample_index, text):
-    result = sample_index.lookup(text)
+    result = sample_index.answer(text)
     reply = fit_reply(answer_reply(result), lambda part: utf8_size(part.markdown) <= 7000)
     assert reply.text and len(reply.markdown.encode("utf-8")) <= 7000
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import shutil
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from handlers.report import index_summary
 from knowledge.errors import DocumentError
-from knowledge.index import Index
-from knowledge.indexer import build_index
-from knowledge.paths import SAMPLES_DIR
+from knowledge.index.build import build_index
+from knowledge.index.loaded import Index
 from knowledge.parse import parse_minutes
+from knowledge.paths import SAMPLES_DIR
 
 NO_HEADINGS = """Mødereferat
 
@@ -217,7 +218,7 @@ def test_any_text_file_is_indexed_or_named_never_left_out(text):
     import tempfile
     from pathlib import Path
 
-    from knowledge.store import open_db
+    from knowledge.index.store import open_db
 
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "referat.txt").write_text(text, encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 
 from handlers.report import index_summary
 from knowledge.extract import extract_text
-from knowledge.indexer import build_index, read_minutes
+from knowledge.index.build import build_index, read_minutes
 from knowledge.parse import parse_minutes
 
 REAL = Path(__file__).parent / "data" / "real"
@@ -165,7 +165,7 @@ def test_the_parser_alone_reads_the_getorganized_pdf_text_the_same():
 
 
 async def test_an_answer_shows_the_item_number_as_the_minutes_write_it(tmp_path):
-    from knowledge.index import Index
+    from knowledge.index.loaded import Index
     from tests.chat import Chat, make_conversation
 
     folder = tmp_path / "minutes"

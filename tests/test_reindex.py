@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 import pytest
 
 from handlers.reindex import Reindexer
-from handlers.tasks import Tasks
 from handlers.state.store import StateStore
-from knowledge.indexer import build_index, read_minutes
-from knowledge.live import LiveIndex
+from handlers.tasks import Tasks
+from knowledge.index.build import build_index, read_minutes
+from knowledge.index.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from tests.chat import Chat, RecordingOutbox, make_conversation
 

@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from knowledge import rows
-from knowledge.index import Index
-from knowledge.indexer import build_index
-from knowledge.store import open_db, read_tables, write_tables
+from knowledge.index import rows
+from knowledge.index.build import build_index
+from knowledge.index.loaded import Index
+from knowledge.index.store import open_db, read_tables, write_tables
 from tests.test_texts import COMMITTEE, COUNCIL, minutes
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
@@ -34,7 +34,7 @@ def test_the_rows_file_gives_the_same_index_as_the_store(archive, monkeypatch):
     monkeypatch.setattr(rows, "load", lambda path: None)
     slow = Index.open(store)
     assert fast.items == slow.items and fast.meetings == slow.meetings and fast.meta == slow.meta
-    assert fast.lookup("omklædningsrum").hits[0].item == slow.lookup("omklædningsrum").hits[0].item
+    assert fast.answer("omklædningsrum").hits[0].item == slow.answer("omklædningsrum").hits[0].item
 
 
 def test_a_store_edited_by_hand_is_read_from_the_store_not_from_the_rows_file_of_its_generation(archive):
@@ -57,7 +57,7 @@ def test_a_damaged_rows_file_is_passed_over_and_the_store_is_read(archive):
 
     index = Index.open(store)
     assert len(index.items) == 2
-    assert index.lookup("omklædningsrum").kind == "answer"
+    assert index.answer("omklædningsrum").kind == "answer"
 
 
 def test_a_reindex_leaves_only_its_own_rows_file(archive):

@@ -55,13 +55,13 @@ def test_a_period_filters(sample_index):
 
 
 def test_a_journal_number_gives_the_case_newest_first(sample_index):
-    result = sample_index.lookup("hvad er status på sag 85.13.00G01-2-23")
+    result = sample_index.answer("hvad er status på sag 85.13.00G01-2-23")
     assert result.kind == "case"
     assert [h.date for h in result.hits] == ["2026-04-08", "2025-12-10", "2025-03-19", "2025-03-19", "2024-03-27"]
 
 
 def test_a_meeting_question_lists_the_meeting_in_order(sample_index):
-    result = sample_index.lookup("hvad blev besluttet på mødet den 7. maj 2025")
+    result = sample_index.answer("hvad blev besluttet på mødet den 7. maj 2025")
     assert result.kind == "meeting"
     assert [h.number for h in result.hits] == list(range(1, 9))
     assert result.meeting["place"] == "Udvalgsværelse 1"
@@ -77,12 +77,12 @@ def test_closed_items_carry_title_and_date_only(sample_index):
     "hvad besluttede direktionen om cykelstier?", "vintertjeneste og saltning af veje", "xyzzy",
 ])
 def test_nothing_answers(sample_index, question):
-    result = sample_index.lookup(question)
+    result = sample_index.answer(question)
     assert result.kind == "none" and sample_index.search(question) == []
 
 
 def test_unknown_meeting_day_offers_the_nearest(sample_index):
-    result = sample_index.lookup("referat fra mødet 9. april 2026")
+    result = sample_index.answer("referat fra mødet 9. april 2026")
     assert result.kind == "none"
     assert result.suggestions[0].date == "2026-04-08"
 
@@ -102,7 +102,7 @@ def test_unanswerable_questions_are_mostly_not_answered(sample_index):
 
 def test_a_closed_item_cannot_be_found_by_its_journal_number(sample_index):
     # Regression (review): "sag 00.30.10P19-1-26" tied the case to the closed budget item.
-    result = sample_index.lookup("sag 00.30.10P19-1-26")
+    result = sample_index.answer("sag 00.30.10P19-1-26")
     assert result.kind == "none" and result.hits == []
 
 
@@ -133,7 +133,7 @@ def test_asking_for_the_closed_item_still_puts_it_first(sample_index):
 
 
 def test_a_partial_journal_number_lists_the_cases_it_begins(sample_index):
-    result = sample_index.lookup("sag 85.13.00G01")
+    result = sample_index.answer("sag 85.13.00G01")
     assert result.kind in ("case", "cases")
     numbers = {hit.case_number for hit in result.hits}
     assert numbers and all(number.startswith("85.13.00G01") for number in numbers)
@@ -141,11 +141,11 @@ def test_a_partial_journal_number_lists_the_cases_it_begins(sample_index):
 
 
 def test_yesterday_without_a_meeting_names_the_nearest_meetings(sample_index):
-    result = sample_index.lookup("hvad besluttede direktionen i går?", today=date(2026, 4, 10))
+    result = sample_index.answer("hvad besluttede direktionen i går?", today=date(2026, 4, 10))
     assert (result.kind, result.reason) == ("none", "no_meetings_in_period")
     assert result.meetings[0]["date"] == "2026-04-08"
 
 
 def test_last_week_is_the_previous_monday_to_sunday(sample_index):
-    result = sample_index.lookup("hvad besluttede direktionen i sidste uge?", today=date(2026, 4, 14))
+    result = sample_index.answer("hvad besluttede direktionen i sidste uge?", today=date(2026, 4, 14))
     assert result.kind == "meeting" and result.hits[0].date == "2026-04-08"

@@ -37,8 +37,8 @@ from bot.webex.channel import WEBEX_BOT, WEBEX_RETRY
 from bot.webex.client import RetryPolicy
 from handlers import texts
 from handlers.conversation import COMMANDS
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex

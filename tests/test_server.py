@@ -6,8 +6,8 @@ import pytest
 
 from bot.server import create_app
 from bot.settings import Settings, SettingsError
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 
 

@@ -14,7 +14,7 @@ from handlers.digests import MAX_SUBSCRIPTIONS_PER_CHAT
 from handlers.messages import Incoming
 from handlers.state.journal import journal_path
 from handlers.state.store import StateStore
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
 from tests.conftest import NEW_MEETING
 from tests.fakes.connector import FakeConnector
 from tests.fakes.webex_api import FakeWebex

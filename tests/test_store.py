@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from knowledge.errors import IndexUnavailable, IndexingFailed
-from knowledge.store import encode, open_db, read_tables, write_atomic, write_tables
+from knowledge.errors import IndexingFailed, IndexUnavailable
+from knowledge.index.store import encode, open_db, read_tables, write_atomic, write_tables
 
 TABLES = {
     "meetings": [{"id": "m1", "date": "2026-04-08"}],

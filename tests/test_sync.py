@@ -7,10 +7,10 @@ import socket
 import pytest
 
 from knowledge.errors import SyncFailed
-from knowledge.index import Index
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
+from knowledge.index.loaded import Index
+from knowledge.index.store import open_db, read_tables
 from knowledge.portal import PORTAL_MANIFEST
-from knowledge.store import open_db, read_tables
 from knowledge.sync import SyncLimits, last_sync, portal_folder, sync_portal
 from tests import portalmaker as pm
 from tools.portal_standin import PortalStandIn, load_meetings

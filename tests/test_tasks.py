@@ -8,7 +8,7 @@ import logging
 from bot.server import COLLABORATORS, create_app
 from bot.settings import Settings
 from handlers.tasks import Tasks, repeat
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 
 
 async def test_a_failing_task_is_logged_with_its_name_and_traceback_and_goes_no_further(caplog):

@@ -29,7 +29,7 @@ from bot.teams.channel import (
 from handlers import texts
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 from tests.chat import make_conversation
 from tools.payloads import teams_message
 

@@ -14,10 +14,10 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.server import create_app
 from bot.settings import Settings
-from bot.teams.channel import TEAMS_ADAPTER
 from bot.teams import connector as teams_connector
+from bot.teams.channel import TEAMS_ADAPTER
 from bot.teams.connector import KEY_TIMEOUT, SigningKeys
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 from tests.fakes.connector import FakeConnector
 from tools.payloads import teams_message
 

@@ -10,11 +10,11 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.cards import answer_card
-from knowledge.index import Index
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
+from knowledge.index.loaded import Index
+from knowledge.index.texts import texts_path
 from knowledge.new_decisions import build_digest
-from knowledge.texts import texts_path
 from tests.chat import Chat, make_conversation
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)

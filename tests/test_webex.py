@@ -27,11 +27,10 @@ from handlers import texts
 from handlers.conversation import Conversation
 from handlers.fit import cut, utf8_size
 from handlers.messages import Incoming, Reply
-from knowledge.live import LiveIndex
+from knowledge.index.live import LiveIndex
 from tests.chat import make_conversation
 from tests.fakes.webex_api import BOT_EMAIL, BOT_ID, BOT_NAME, BOT_UUID, PERSON_EMAIL, PERSON_ID, FakeWebex, Scripted
 from tools.payloads import message_webhook, signed_webhook, webex_signature
-
 
 SECRET = "s3cret"
 QUESTION = "hvad besluttede direktionen om Hændelseslog?"

@@ -20,8 +20,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from knowledge.index import Index
-from knowledge.indexer import build_index
+from knowledge.index.build import build_index
+from knowledge.index.loaded import Index
 from knowledge.paths import SAMPLES_DIR
 from knowledge.question import parse_question
 from tools import evaluate, synthetic
@@ -39,7 +39,7 @@ def measure(store: str, questions_path: str, queries: int) -> None:
     """Child process: load time, memory, quality and latency of one stored index, as JSON."""
     started = time.perf_counter()
     index = Index.open(Path(store))
-    index.lookup("opvarmning")  # builds the lazy tables a first real question would
+    index.answer("opvarmning")  # builds the lazy tables a first real question would
     load = time.perf_counter() - started
     loaded_mb = _status_mb("VmRSS")
     questions = evaluate.load(Path(questions_path))
@@ -48,7 +48,7 @@ def measure(store: str, questions_path: str, queries: int) -> None:
     latencies = []
     for number in range(queries):
         began = time.perf_counter()
-        index.lookup(texts[number % len(texts)])
+        index.answer(texts[number % len(texts)])
         latencies.append((time.perf_counter() - began) * 1000)
     latencies.sort()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -128,7 +128,7 @@ def calibrate(index: Index, paths: list[Path]) -> None:
     """Coverage of the first hit for each question: the data behind MIN_COVERAGE."""
     for path in paths:
         for question in evaluate.load(path):
-            result = index.lookup(question["q"])
+            result = index.answer(question["q"])
             right = "right" if evaluate.check(index, question).ok else "WRONG"
             print(f"{result.coverage:.2f} {question['mode']:12s} {result.kind:8s} {right:5s} {question['q']}")
 

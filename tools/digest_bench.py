@@ -21,8 +21,8 @@ from aiohttp import web
 from bot.server import app_for
 from bot.settings import Settings
 from bot.wiring import build
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 from tools.fakes import ConnectorStandIn
 from tools.payloads import NEW_MEETING

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.index import Index
+from knowledge.index.loaded import Index
 
 
 @dataclass
@@ -63,7 +63,7 @@ def check(index: Index, question: dict) -> Check:
 
 
 def _check_list(index: Index, question: dict) -> Check:
-    result = index.lookup(question["q"])
+    result = index.answer(question["q"])
     if question["mode"] == "meetings":
         got = [(meeting["date"], meeting["body_name"]) for meeting in result.meetings]
         ok = result.kind == "meetings" and {tuple(entry) for entry in question["expect"]} <= set(got)

@@ -13,17 +13,17 @@ import json
 import tempfile
 from pathlib import Path
 
+from bot.cards import answer_card
 from bot.console import PrintingOutbox
 from bot.settings import Settings
-from bot.cards import answer_card
 from bot.teams import render as teams
 from bot.webex import replies as webex
 from bot.wiring import build
 from handlers.fit import fit_reply
 from handlers.messages import Incoming
 from handlers.state.store import StateStore
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
 from tools.hostile import HOSTILE_MINUTES
 
 QUESTIONS = ("zyxqvorp vejledning", "referat fra direktionen 15. oktober 2026")

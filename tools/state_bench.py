@@ -25,8 +25,8 @@ from handlers.conversation import Conversation
 from handlers.messages import Incoming
 from handlers.state.journal import COMPACT_AFTER
 from handlers.state.store import StateStore
-from knowledge.indexer import build_index
-from knowledge.live import LiveIndex
+from knowledge.index.build import build_index
+from knowledge.index.live import LiveIndex
 from knowledge.paths import SAMPLES_DIR
 
 TOPICS_PER_CHAT = 5

@@ -26,7 +26,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from knowledge.store import write_atomic
+from knowledge.index.store import write_atomic
 
 # Below this many journal lines a compaction is never worth its full rewrite; above it, the
 # journal is compacted once it holds more lines than the snapshot has documents, so the

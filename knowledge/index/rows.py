@@ -20,8 +20,8 @@ from typing import Iterable
 
 import orjson
 
-from knowledge import texts as texts_module
-from knowledge.store import remove_other_generations, write_atomic
+from knowledge.index import texts as texts_module
+from knowledge.index.store import remove_other_generations, write_atomic
 
 VERSION = 1
 SUFFIX = "rows"

@@ -20,7 +20,7 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 
-from knowledge.errors import IndexUnavailable, IndexingFailed
+from knowledge.errors import IndexingFailed, IndexUnavailable
 
 TABLES = ("meetings", "items", "sources", "meta")
 

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from knowledge.errors import IndexUnavailable
-from knowledge.index import Index
+from knowledge.index.loaded import Index
 
 log = logging.getLogger(__name__)
 

@@ -10,20 +10,20 @@ a `.npz` file beside the TinyDB store, named after the index generation they bel
 from __future__ import annotations
 
 import io
-from array import array
-from collections import Counter
-from itertools import repeat
 import json
 import re
+from array import array
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
 from knowledge import acronyms as acronym_module
+from knowledge.index.store import remove_other_generations, write_atomic
 from knowledge.model import whole_text
-from knowledge.store import remove_other_generations, write_atomic
 from knowledge.text import terms
 
 TITLE, DECISION, SUMMARY, BODY = 1, 2, 4, 8

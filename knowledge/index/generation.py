@@ -1,6 +1,6 @@
 """Writing one generation of the index from what a run read: meeting by meeting, item by item.
 
-The files' item rows wait in a spool on disk (`knowledge.spools`). Once every file is read,
+The files' item rows wait in a spool on disk (`knowledge.index.spools`). Once every file is read,
 the meetings are put in date order and merged one at a time (`knowledge.merge`), their
 items numbered in that order and streamed to a second spool; from it come the postings
 (each item's texts read back from the texts file), the rows file and the store, the store
@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge import merge
-from knowledge import postings as postings_module
-from knowledge import rows as rows_module
-from knowledge import store as store_module
-from knowledge import texts as texts_module
-from knowledge.index import release_free_memory
+from knowledge.index import postings as postings_module
+from knowledge.index import rows as rows_module
+from knowledge.index import store as store_module
+from knowledge.index import texts as texts_module
+from knowledge.index.loaded import release_free_memory
+from knowledge.index.spools import DocRows, UnitRows
 from knowledge.merge import Unit
-from knowledge.spools import DocRows, UnitRows
 
 
 @dataclass

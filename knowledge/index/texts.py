@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from knowledge.store import disk_error, remove_other_generations
+from knowledge.index.store import disk_error, remove_other_generations
 
 # The sections an item keeps on disk; everything else of a row stays in memory.
 LONG = ("resume", "indstilling", "sagsfremstilling", "supplerende", "okonomi", "afgoeres_af",

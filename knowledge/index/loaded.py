@@ -2,7 +2,7 @@
 
 `Index.open` reads the TinyDB store once into memory and loads the postings file of the
 same generation (rebuilding it when it is missing). The items' long texts stay on disk in
-the generation's texts file (`knowledge.texts`), and the rows in `Index.items` keep only
+the generation's texts file (`knowledge.index.texts`), and the rows in `Index.items` keep only
 the beginning of a long decision; `Index.item(doc)` is the one way to an item with its
 texts and its whole decision. Reads never touch the store again, so questions are answered from
 memory and that one mapped file, and a reindex that writes a new generation underneath
@@ -18,13 +18,13 @@ import os
 from datetime import date
 from pathlib import Path
 
-from knowledge import postings as postings_module
-from knowledge import rows as rows_module
-from knowledge import texts as texts_module
 from knowledge.errors import IndexUnavailable
+from knowledge.index import postings as postings_module
+from knowledge.index import rows as rows_module
+from knowledge.index import texts as texts_module
+from knowledge.index.rows import DROPPED, SHARED
+from knowledge.index.store import check_rows, open_db, read_tables
 from knowledge.search import Hit, Result, Searcher
-from knowledge.rows import DROPPED, SHARED
-from knowledge.store import check_rows, open_db, read_tables
 
 
 class Index:
@@ -101,14 +101,14 @@ class Index:
         """Whether the store on disk is no longer the one this index was read from."""
         return self.path is not None and _stamp(self.path) != self.stamp
 
-    def lookup(self, question: str, limit: int = 5, today: date | None = None) -> Result:
+    def answer(self, question: str, limit: int = 5, today: date | None = None) -> Result:
         """The full answer: its shape, the hits, and suggestions when nothing answers.
         `today` (default: today in Copenhagen) is what "i går" and "sidste uge" count from."""
         return self.searcher.search(question, limit, today=today)
 
     def search(self, question: str, limit: int = 5, today: date | None = None) -> list[Hit]:
         """Ranked hits for `question`; empty when nothing in the minutes answers it."""
-        result = self.lookup(question, limit, today=today)
+        result = self.answer(question, limit, today=today)
         return result.hits[:limit] if result.kind in ("answer", "case", "cases") else result.hits
 
     def newest_meeting(self) -> dict | None:

@@ -18,7 +18,7 @@ from typing import Iterator
 import orjson
 
 from knowledge.errors import IndexingFailed
-from knowledge.store import disk_error
+from knowledge.index.store import disk_error
 
 
 class _File:

@@ -21,18 +21,18 @@ from typing import Callable, Iterable
 
 from filelock import FileLock, Timeout
 
-from knowledge import generation as generation_module
-from knowledge import rows as rows_module
-from knowledge import texts as texts_module
-from knowledge.errors import DocumentError, IndexUnavailable, IndexingFailed
+from knowledge.errors import DocumentError, IndexingFailed, IndexUnavailable
 from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_document
+from knowledge.index import generation as generation_module
+from knowledge.index import rows as rows_module
+from knowledge.index import texts as texts_module
+from knowledge.index.spools import UnitRows
+from knowledge.index.store import check_rows, open_db, read_tables
 from knowledge.merge import Unit
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
 from knowledge.portal import read_portal_file
 from knowledge.publication import read_publication_file
-from knowledge.spools import UnitRows
-from knowledge.store import check_rows, open_db, read_tables
 
 Progress = Callable[[int, int, str], None]
 Reader = Callable[[Path, str], Meeting]
