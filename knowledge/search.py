@@ -113,7 +113,9 @@ class Searcher:
 
     # --- entry point -------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = 5, today: date | None = None) -> Result:
+    def answer(self, text: str, limit: int = 5, today: date | None = None) -> Result:
+        """The answer's shape for `text`: its kind, the ranked hits, and suggestions when
+        nothing answers."""
         question = parse_question(text, today=today, bodies=self.bodies)
         result = self._dispatch(question, limit)
         unheld = [] if question.bodies or question.case_numbers else self.bodies.unheld(text)

@@ -104,7 +104,7 @@ class Index:
     def answer(self, question: str, limit: int = 5, today: date | None = None) -> Result:
         """The full answer: its shape, the hits, and suggestions when nothing answers.
         `today` (default: today in Copenhagen) is what "i går" and "sidste uge" count from."""
-        return self.searcher.search(question, limit, today=today)
+        return self.searcher.answer(question, limit, today=today)
 
     def search(self, question: str, limit: int = 5, today: date | None = None) -> list[Hit]:
         """Ranked hits for `question`; empty when nothing in the minutes answers it."""
