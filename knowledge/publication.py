@@ -188,7 +188,8 @@ def _edagsorden(root: ElementTree.Element, source: str, checksum: str) -> Meetin
     body = _body_name(_text(agenda, "Committee", "Name") or _text(agenda, "Name") or "Ukendt organ")
     when, clock = _stamp(_text(agenda, "Meeting", "When"))
     meeting = _meeting(body, when, clock, _text(agenda, "Meeting", "Where"), source, checksum)
-    elements = [item for item in _find(agenda, "Items") or [] if _local(item.tag) == "Item"]
+    listed = _find(agenda, "Items")
+    elements = [item for item in (listed if listed is not None else ()) if _local(item.tag) == "Item"]
     numbering = _numbering([_text(item, "Number") or str(place) for place, item in enumerate(elements, 1)])
     items = []
     for element, (number, label, key) in zip(elements, numbering):
@@ -213,7 +214,9 @@ def _edoc(root: ElementTree.Element, source: str, checksum: str) -> Meeting:
     body = _body_name(_text(committee, "Name") or "Ukendt organ")
     when, clock = _stamp(_text(committee, "Meeting", "MeetingDateTime"))
     meeting = _meeting(body, when, clock, _text(committee, "Meeting", "MeetingLocation"), source, checksum)
-    elements = _all(_find(committee, "Meeting", "Agenda") or root, "AgendaElement")
+    # An element's truth is its number of children (and a DeprecationWarning): ask for None.
+    agenda = _find(committee, "Meeting", "Agenda")
+    elements = _all(agenda if agenda is not None else root, "AgendaElement")
     handlings = [_find(element, "HandlingItem") for element in elements]
     labels = [_text(handling, "SerialNo") or str(place) for place, handling in enumerate(handlings, 1)]
     items = []
