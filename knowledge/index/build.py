@@ -21,13 +21,14 @@ from typing import Callable, Iterable
 
 from filelock import FileLock, Timeout
 
-from knowledge.errors import DocumentError, IndexingFailed, IndexUnavailable
+from knowledge.errors import DocumentError, IndexingFailed
 from knowledge.extract import IMAGE_SUFFIXES, OLD_WORD_SUFFIXES, SUPPORTED_SUFFIXES, extract_document
 from knowledge.index import generation as generation_module
+from knowledge.index import previous as previous_module
 from knowledge.index import rows as rows_module
 from knowledge.index import texts as texts_module
 from knowledge.index.spools import UnitRows
-from knowledge.index.store import check_rows, open_db, read_tables
+from knowledge.index.store import open_db
 from knowledge.merge import Unit
 from knowledge.model import Meeting
 from knowledge.parse import parse_minutes
@@ -156,30 +157,6 @@ def read_minutes(path: Path, digest: str) -> Meeting:
     return replace(meeting, notes=notes + meeting.notes) if notes else meeting
 
 
-def _previous(store_path: Path | None, db) -> tuple[dict[str, list[dict]], texts_module.Texts | None]:
-    """The last run's tables, and its texts file when its rows keep their texts there."""
-    empty = {"meetings": [], "items": [], "sources": [], "meta": []}
-    try:
-        tables = read_tables(db)
-        # A damaged row means nothing of the old index can be trusted for reuse: the run
-        # reads every file again, which is how `genindekser` repairs it.
-        check_rows(tables)
-    except IndexUnavailable:
-        return empty, None
-    meta = tables["meta"][0] if tables["meta"] else {}
-    if not meta.get("texts"):
-        return tables, None  # a store whose rows hold their texts
-    if store_path is None or meta.get("texts") != texts_module.VERSION:
-        return empty, None  # texts in a file of another layout: read every file again
-    try:
-        old_texts = texts_module.Texts(texts_module.texts_path(store_path, meta.get("generation", "")))
-    except (OSError, ValueError):
-        return empty, None  # rows without their texts: read every file again
-    if len(old_texts) != len(tables["items"]):
-        return empty, None
-    return tables, old_texts
-
-
 class _Spool:
     """Where a run's item texts go as files are read: straight into the new texts file when
     there is a store on disk (rows keep only a pointer), kept in the rows in memory when not."""
@@ -282,11 +259,11 @@ def _read_and_write(paths, store_path, db, progress, reader, stamp, writer, gene
         # The last run's store is read here and let go of once the items are numbered
         # (`generation.write`), before the postings are built: at a million items the two
         # together were the run's peak.
-        old, old_texts = _previous(store_path, db)
-        units = _read_files(paths, store_path, progress, reader, stamp, old, _Spool(writer, old_texts),
+        old = previous_module.load(store_path, db)
+        units = _read_files(paths, store_path, progress, reader, stamp, old, _Spool(writer, old.texts),
                             unit_rows, report)
-        run = generation_module.Run(store_path, db, generation, stamp, writer, old["items"])
-        del old, old_texts
+        run = generation_module.Run(store_path, db, generation, stamp, writer, old.before)
+        del old
         generation_module.write(run, units, unit_rows, report)
     finally:
         unit_rows.close()
@@ -298,9 +275,6 @@ def _read_files(paths, store_path, progress, reader, stamp, old, spool: _Spool, 
                 report: IndexReport) -> list[Unit]:
     """Read (or reuse) every file: its meeting and report line in memory, its item rows
     put away in `unit_rows` and its items' texts in the new texts file."""
-    old_sources = {row["path"]: row for row in old["sources"]}
-    old_meetings = {row["id"]: row for row in old["meetings"]}
-    old_items_by_id = {row["id"]: row for row in old["items"]}
     sources = [path for path in find_files(paths) if not _belongs_to_store(path, store_path)]
     units: list[Unit] = []
     for number, path in enumerate(sources, start=1):
@@ -309,7 +283,7 @@ def _read_files(paths, store_path, progress, reader, stamp, old, spool: _Spool, 
             report.files.append(FileResult(name=path.name, status="skipped", code=reason))
         else:
             result = FileResult(name=path.name, status="indexed")
-            unit = _read_one(path, result, reader, stamp, old_sources, old_meetings, old_items_by_id, spool)
+            unit = _read_one(path, result, reader, stamp, old, spool)
             if unit is not None:
                 unit.spooled = unit_rows.put(unit.items)
                 unit.items = []
@@ -320,15 +294,17 @@ def _read_files(paths, store_path, progress, reader, stamp, old, spool: _Spool, 
     return units
 
 
-def _read_one(path: Path, result: FileResult, reader, stamp, old_sources, old_meetings, old_items_by_id,
+def _read_one(path: Path, result: FileResult, reader, stamp, old: previous_module.Previous,
               spool: _Spool) -> Unit | None:
     """One file's unit: read, or reused from the last run when it has not changed, or the
     last run's when it cannot be read now; None when it cannot be read and never was."""
     key, digest = str(path.resolve()), checksum(path)
-    previous = old_sources.get(key)
-    kept = _kept(previous, old_items_by_id)
-    if kept is not None and previous["checksum"] == digest and previous.get("reader") == READER_VERSION \
-            and not previous.get("conflict"):
+    previous = old.sources.get(key)
+    same = previous is not None and previous["checksum"] == digest and previous.get("reader") == READER_VERSION \
+        and not previous.get("conflict")
+    # The last run's rows of this file are read from disk only when they may be used.
+    kept = old.kept(previous) if same else None
+    if kept is not None:
         meeting_row, item_rows = kept
         item_rows = spool.kept_rows(item_rows)
         result.status = "unchanged"
@@ -337,12 +313,13 @@ def _read_one(path: Path, result: FileResult, reader, stamp, old_sources, old_me
             meeting = reader(path, digest)
         except DocumentError as error:
             result.status, result.code, result.detail = "failed", error.code, error.detail
+            kept = old.kept(previous)
             if kept is None:
                 return None
             meeting_row, item_rows = kept
             result.status = "kept_previous"
             return Unit(result, meeting_row, spool.kept_rows(item_rows), dict(previous))
-        first_seen = old_meetings.get(meeting.id, {}).get("indexed_at") or stamp
+        first_seen = old.meeting_times.get(meeting.id) or stamp
         meeting_row = meeting.to_dict() | {"indexed_at": first_seen}
         # The whole text is left out of the store: it repeats the sections, and
         # `model.whole_text` puts it together again on demand.
@@ -358,21 +335,12 @@ def _read_one(path: Path, result: FileResult, reader, stamp, old_sources, old_me
     return Unit(result, dict(meeting_row), item_rows, source_row)
 
 
-def _kept(previous: dict | None, old_items: dict[str, dict]) -> tuple[dict, list[dict]] | None:
-    """The meeting row and item rows a file gave in the last run, when the store has them."""
-    if not previous or not isinstance(previous.get("meeting"), dict) or "item_ids" not in previous:
-        return None
-    if any(ident not in old_items for ident in previous["item_ids"]):
-        return None
-    return dict(previous["meeting"]), [dict(old_items[ident]) for ident in previous["item_ids"]]
-
-
 def _belongs_to_store(path: Path, store_path: Path | None) -> bool:
     """Whether `path` is the index's own file (store, lock, postings) in a minutes folder."""
     if store_path is None or path.parent.resolve() != store_path.parent.resolve():
         return False
     return path.name.startswith(store_path.name) or (
-        path.name.startswith(store_path.stem + ".") and path.suffix in (".npz", ".texts", "." + rows_module.SUFFIX)
+        path.name.startswith(store_path.stem + ".") and path.suffix in (".npz", ".texts", "." + rows_module.SUFFIX, "." + previous_module.SUFFIX)
     ) or (path.name.startswith("." + store_path.stem + ".") and path.suffix == ".tmp")
 
 

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import contextlib
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge import merge
 from knowledge.index import postings as postings_module
+from knowledge.index import previous as previous_module
 from knowledge.index import rows as rows_module
 from knowledge.index import store as store_module
 from knowledge.index import texts as texts_module
 from knowledge.index.loaded import release_free_memory
+from knowledge.index.previous import Before
 from knowledge.index.spools import DocRows, UnitRows
 from knowledge.merge import Unit
 
@@ -29,29 +31,25 @@ from knowledge.merge import Unit
 class Tally:
     """What the report counts of the new items, against the last run's."""
 
-    before: dict[str, str]  # an item's place -> its decision, in the last run
-    seen: set[str] = field(default_factory=set)
+    before: Before
     items: int = 0
     closed: int = 0
     decisions: int = 0
     new: int = 0
     changed: int = 0
 
-    def add(self, row: dict) -> None:
-        self.items += 1
-        self.closed += bool(row.get("closed"))
-        text = row.get("decision", "")
-        self.decisions += bool(text)
-        key = place(row)
-        if key in self.before:
-            self.changed += self.before[key] != text
-            self.seen.add(key)
-        else:
-            self.new += bool(text)
+    def add(self, rows: list[dict]) -> None:
+        for row in rows:
+            self.items += 1
+            self.closed += bool(row.get("closed"))
+            self.decisions += bool(row.get("decision", ""))
+        new, changed = self.before.compare(rows)
+        self.new += new
+        self.changed += changed
 
     @property
     def removed(self) -> int:
-        return sum(1 for key, text in self.before.items() if key not in self.seen and text)
+        return self.before.removed()
 
 
 @dataclass
@@ -63,7 +61,7 @@ class Run:
     generation: str
     stamp: str
     texts: texts_module.TextsWriter | None
-    old_items: list[dict]
+    before: Before  # the last run's items, as compact columns
 
 
 def write(run: Run, units: list[Unit], unit_rows: UnitRows, report) -> None:
@@ -78,7 +76,7 @@ def write(run: Run, units: list[Unit], unit_rows: UnitRows, report) -> None:
         report.decisions, report.new, report.changed, report.removed = (
             tally.decisions, tally.new, tally.changed, tally.removed)
         # The last run's rows are not needed any more: let them go before the postings.
-        run.old_items = []
+        run.before = Before().finish()
         del tally
         release_free_memory()
         meta = {"generation": run.generation, "built_at": run.stamp,
@@ -93,10 +91,7 @@ def write(run: Run, units: list[Unit], unit_rows: UnitRows, report) -> None:
 def _number(run: Run, units: list[Unit], unit_rows: UnitRows, docs: DocRows) -> tuple[list[dict], array, Tally]:
     """The meetings in date order, one at a time merged from their files' rows; their
     items numbered in that order into `docs`. Also each item's span in the texts file."""
-    old_items = {row["id"]: row for row in run.old_items}
-    # An item whose id changed with the reader (READER_VERSION) is still the same item.
-    old_items.update({place(row): row for row in run.old_items})
-    tally = Tally({place(row): row.get("decision", "") for row in run.old_items})
+    tally = Tally(run.before)
     groups = merge.group(units)
     order = sorted(groups, key=lambda meeting_id: (groups[meeting_id][0].meeting["date"], meeting_id))
     meetings: list[dict] = []
@@ -109,13 +104,14 @@ def _number(run: Run, units: list[Unit], unit_rows: UnitRows, docs: DocRows) -> 
         for unit in members:
             unit.items = []  # merged into `rows`: back on disk with the next meeting
         meetings.append(meeting)
-        for row in sorted(rows, key=lambda row: row["number"]):
-            row.update(doc=len(docs), indexed_at=item_time(row, old_items, run.stamp))
+        rows = sorted(rows, key=lambda row: row["number"])
+        for row, when in zip(rows, run.before.times(rows, run.stamp)):
+            row.update(doc=len(docs), indexed_at=when)
             span = row.pop("_span", None)
             if span is not None:
                 spans.extend(span)
-            tally.add(row)
             docs.append(row)
+        tally.add(rows)
     merge.settle(units)
     return meetings, spans, tally
 
@@ -138,6 +134,7 @@ def _write_files(run: Run, tables: dict, meta: dict, spans: array) -> None:
         return
     sidecar = postings_module.sidecar_path(store_path, run.generation)
     rows_path = rows_module.rows_path(store_path, run.generation)
+    spans_path = previous_module.spans_path(store_path, run.generation)
     if texts is not None:
         meta["texts"] = texts_module.VERSION
         texts.finish(zip(spans[0::2], spans[1::2]))
@@ -146,8 +143,11 @@ def _write_files(run: Run, tables: dict, meta: dict, spans: array) -> None:
         del search
         # The rows file before the swap, so a server that sees the new store finds the
         # rows it loads fast; it names the store's bytes, worked out without writing them.
-        fingerprint = rows_module.fingerprint(store_module.encode(tables))
+        layout = previous_module.Layout()
+        fingerprint = rows_module.fingerprint(store_module.encode(tables, layout))
         rows_module.write(rows_path, fingerprint, meta, tables["meetings"], docs)
+        previous_module.write(spans_path, fingerprint, run.generation, layout)
+        del layout
         store_module.write_atomic(store_path, store_module.encode(tables))
     except BaseException:
         # The new files belong to a store that was never written: without this, every
@@ -156,24 +156,11 @@ def _write_files(run: Run, tables: dict, meta: dict, spans: array) -> None:
             sidecar.unlink(missing_ok=True)
             texts_module.texts_path(store_path, run.generation).unlink(missing_ok=True)
             rows_path.unlink(missing_ok=True)
+            spans_path.unlink(missing_ok=True)
         raise
     run.db.clear_cache()
     # Only after the swap: a server still on the old generation keeps its texts mapped.
     postings_module.remove_stale(store_path, run.generation)
     texts_module.remove_stale(store_path, run.generation)
     rows_module.remove_stale(store_path, run.generation)
-
-
-def item_time(row: dict, old_items: dict[str, dict], stamp: str) -> str:
-    """When this item's decision entered the index: kept from the last run while the
-    decision is the same, this run's time when the item or its decision is new. The digest
-    goes by it, so a changed decision, or one added to an agenda indexed before, is news."""
-    before = old_items.get(row["id"]) or old_items.get(place(row))
-    if before is not None and before.get("decision", "") == row.get("decision", "") and before.get("indexed_at"):
-        return before["indexed_at"]
-    return stamp
-
-
-def place(row: dict) -> str:
-    """An item's place in its meeting, which stays the same when its id scheme changes."""
-    return f"{row['meeting_id']}#{row['number']}"
+    previous_module.remove_stale(store_path, run.generation)

@@ -48,7 +48,8 @@ def fingerprint(data: bytes | Iterable[bytes]) -> dict:
     return {"store_size": size, "store_crc": crc}
 
 
-def _file_fingerprint(path: Path) -> dict | None:
+def file_fingerprint(path: Path) -> dict | None:
+    """The `fingerprint` of the file at `path`, read in chunks; None when it cannot be read."""
     crc, size = 0, 0
     try:
         with open(path, "rb") as handle:
@@ -97,7 +98,7 @@ def load(store_path: Path) -> dict[str, list[dict]] | None:
     candidates = sorted(store_path.parent.glob(f"{store_path.stem}.*.{SUFFIX}"))
     if not candidates:
         return None
-    wanted = _file_fingerprint(store_path)
+    wanted = file_fingerprint(store_path)
     if wanted is None:
         return None
     for path in candidates:

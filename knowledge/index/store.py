@@ -199,20 +199,37 @@ def write_tables(db: TinyDB, tables: dict[str, list[dict[str, Any]]],
     db.clear_cache()
 
 
-def encode(tables: dict[str, Iterable[dict[str, Any]]]) -> Iterator[bytes]:
+def encode(tables: dict[str, Iterable[dict[str, Any]]], layout=None) -> Iterator[bytes]:
     """The store file of `tables` in chunks: byte for byte what `write_tables` writes, with
-    each table iterated once and never all of it in memory (the rows of a million items)."""
+    each table iterated once and never all of it in memory (the rows of a million items).
+    `layout` (a `previous.Layout`), when given, is told where each table's object and each
+    item row lie in those bytes."""
     yield b"{"
+    offset = 1  # bytes yielded so far
     for position, name in enumerate(TABLES):
-        yield (b"," if position else b"") + orjson.dumps(name) + b":{"
+        head = (b"," if position else b"") + orjson.dumps(name) + b":{"
+        yield head
+        offset += len(head)
+        start = offset - 1
+        spans = layout.items if layout is not None and name == "items" else None
         chunk: list[bytes] = []
         size = 0
         for number, row in enumerate(tables.get(name, ()), start=1):
-            piece = b'%s"%d":%s' % (b"," if number > 1 else b"", number, orjson.dumps(row))
-            chunk.append(piece)
-            size += len(piece)
+            prefix = b'%s"%d":' % (b"," if number > 1 else b"", number)
+            body = orjson.dumps(row)
+            if spans is not None:
+                spans.append(offset + size + len(prefix))
+                spans.append(offset + size + len(prefix) + len(body))
+            chunk.append(prefix)
+            chunk.append(body)
+            size += len(prefix) + len(body)
             if size >= 1 << 20:
                 yield b"".join(chunk)
+                offset += size
                 chunk, size = [], 0
-        yield b"".join(chunk) + b"}"
+        tail = b"".join(chunk) + b"}"
+        yield tail
+        offset += len(tail)
+        if layout is not None:
+            layout.tables[name] = (start, offset)
     yield b"}"
