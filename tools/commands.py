@@ -22,6 +22,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                        help="minutes to index and ask (default: the bundled samples; no synthetic run then)")
     bench.add_argument("--synthetic", type=int, default=100_000, help="synthetic items mixed in (0: none)")
     bench.add_argument("--queries", type=int, default=2000, help="timed queries for the latency figures")
+    bench.add_argument("--reindex", action="store_true",
+                       help="also time a second index run over the same synthetic files (every file unchanged)")
     bench.add_argument("--calibrate", action="store_true", help="print the coverage of first hits (threshold data)")
     bench.add_argument("--digest", type=int, default=0, metavar="N",
                        help="instead: send a digest to N subscribers through a local Teams connector")

@@ -75,7 +75,7 @@ def write(run: Run, units: list[Unit], unit_rows: UnitRows, report) -> None:
         report.meetings, report.items, report.closed = len(meetings), tally.items, tally.closed
         report.decisions, report.new, report.changed, report.removed = (
             tally.decisions, tally.new, tally.changed, tally.removed)
-        # The last run's rows are not needed any more: let them go before the postings.
+        # The last run's columns are not needed any more: let them go before the postings.
         run.before = Before().finish()
         del tally
         release_free_memory()
