@@ -207,8 +207,9 @@ async def test_index_killed_while_reading_leaves_the_previous_index_serving(tmp_
     assert build_index([SAMPLES_DIR], settings.store_path).items == 38
 
 
-@pytest.mark.parametrize("fsync_number, writing", [(1, ".texts"), (2, ".npz"), (3, ".rows"), (4, ".json")],
-                         ids=["texts", "postings", "rows", "store"])
+@pytest.mark.parametrize("fsync_number, writing",
+                         [(1, ".texts"), (2, ".npz"), (3, ".rows"), (4, ".spans"), (5, ".json")],
+                         ids=["texts", "postings", "rows", "spans", "store"])
 async def test_index_killed_while_writing_leaves_the_previous_index_and_the_next_run_tidies_up(
         tmp_path, previous, archive, channels, fsync_number, writing):
     settings, before, generation = previous
@@ -229,6 +230,7 @@ async def test_index_killed_while_writing_leaves_the_previous_index_and_the_next
     assert len(list(settings.data_dir.glob("index.*.npz"))) == 1
     assert len(list(settings.data_dir.glob("index.*.texts"))) == 1
     assert len(list(settings.data_dir.glob("index.*.rows"))) == 1
+    assert len(list(settings.data_dir.glob("index.*.spans"))) == 1
 
 
 # --- a full disk -----------------------------------------------------------------------------------
