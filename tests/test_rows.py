@@ -4,28 +4,12 @@ missing, is read from the store itself, and a reindex leaves one rows file, its 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-import pytest
-
 from knowledge.index import rows
 from knowledge.index.build import build_index
 from knowledge.index.loaded import Index
 from knowledge.index.store import open_db, read_tables, write_tables
-from tests.test_texts import COMMITTEE, COUNCIL, minutes
-
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def archive(tmp_path):
-    folder = tmp_path / "minutes"
-    folder.mkdir()
-    (folder / "kfu.txt").write_text(minutes(*COMMITTEE), encoding="utf-8")
-    (folder / "byraad.txt").write_text(minutes(*COUNCIL), encoding="utf-8")
-    store = tmp_path / "data" / "index.json"
-    build_index([folder], store, now=NOW)
-    return folder, store
+# `archive`: the same two meetings as the texts tests, one fixture for both.
+from tests.test_texts import COUNCIL, NOW, archive, minutes  # noqa: F401, F811
 
 
 def test_the_rows_file_gives_the_same_index_as_the_store(archive, monkeypatch):
