@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,36 @@ from knowledge.paths import SAMPLES_DIR
 from tools.payloads import NEW_MEETING  # noqa: F401 (tests import it from here)
 
 DATA = Path(__file__).parent / "data"
+
+# Host names a test may resolve: this machine only.
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_refused: list[str] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_internet():
+    """No test reaches the internet. Every HTTP client here (requests, msal, aiohttp) resolves
+    host names through `socket.getaddrinfo`; for the whole run it refuses anything but
+    loopback, and records the names it refused (`looked_up`)."""
+    original = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in LOOPBACK:
+            _refused.append(name)
+            raise socket.gaierror(socket.EAI_NONAME, f"{name}: no network in tests")
+        return original(host, *args, **kwargs)
+
+    socket.getaddrinfo = loopback_only
+    yield
+    socket.getaddrinfo = original
+
+
+@pytest.fixture
+def looked_up() -> list[str]:
+    """The host names a test tried to resolve (all refused), from its start on."""
+    _refused.clear()
+    return _refused
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 Its text is never stored or indexed; no reply, card, `ask --json` line or digest shows its
 decision, its other sections or its journal number, unless the person typed that number.
-Split out of test_security.py; its no-internet guard applies here too.
+Split out of test_security.py; the no-internet guard of tests/conftest.py applies here as everywhere.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from knowledge.index.build import build_index
 from knowledge.index.loaded import Index
 from knowledge.new_decisions import build_digest
 from knowledge.paths import SAMPLES_DIR
-from tests.test_security import looked_up  # noqa: F401 (autouse: no test reaches the internet)
 
 SECRET_MEETING = """REFERAT Direktionen d. 02-12-2026
 

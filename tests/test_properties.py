@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 
 import pytest
@@ -175,22 +174,7 @@ async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
 
 
 @pytest.fixture(scope="module")
-def loopback_only():
-    original = socket.getaddrinfo
-
-    def guard(host, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        if name not in ("127.0.0.1", "localhost", "::1"):
-            raise socket.gaierror(socket.EAI_NONAME, f"{name}: no network in tests")
-        return original(host, *args, **kwargs)
-
-    socket.getaddrinfo = guard
-    yield
-    socket.getaddrinfo = original
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, loopback_only):
+def server(tmp_path_factory):
     """The real server (Teams authentication off, Webex on) and its fakes, for the module."""
     background = Background()
     connector, webex = FakeConnector(), FakeWebex()

@@ -1,7 +1,7 @@
 """What the bot repeats of a person's words (a topic, a name) is shown as text, never as markup:
 it cannot mention everyone, carry a link or format the reply, on either channel.
 
-Split out of test_security.py, whose server with its fakes and no-internet guard it uses.
+Split out of test_security.py, whose server with its fakes it uses (the no-internet guard is tests/conftest.py's, for every test).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from handlers.messages import Incoming
 from knowledge.question import parse_question
 from knowledge.search import Result
 from tests.chat import make_conversation
-from tests.test_security import looked_up, start  # noqa: F401 (fixtures)
+from tests.test_security import start  # noqa: F401 (fixture)
 
 INJECTIONS = [
     "<at>Alle</at> zyxqvorp",

@@ -2,8 +2,8 @@
 
 The server is the real `create_app`, Teams talks to a fake Bot Connector and Webex to a fake
 Webex API, both on 127.0.0.1. No test here may reach the internet: host names other than
-loopback are refused at `socket.getaddrinfo`, the layer every HTTP client (requests, msal,
-aiohttp) goes through, and every name asked for is recorded so a test can say none was.
+loopback are refused at `socket.getaddrinfo` for the whole run (`tests/conftest.py`), and
+the names asked for are recorded (`looked_up`) so a test can say none was.
 Bot Framework tokens are signed with keys made here and put in botbuilder's key cache, as
 after a real download. What the bot repeats is in test_repeated_text.py, what it never shows
 of a closed item in test_closed_items.py; both use the server and the guard here.
@@ -15,7 +15,6 @@ import asyncio
 import io
 import json
 import logging
-import socket
 import threading
 import time
 from datetime import datetime
@@ -58,26 +57,6 @@ GUARD = 10.0  # seconds a request may take before the test calls it hanging
 
 TRUSTED = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 STRANGER = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-# --- no internet ---------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def looked_up(monkeypatch) -> list[str]:
-    """Host names the code tried to resolve; anything but loopback is refused."""
-    asked: list[str] = []
-    original = socket.getaddrinfo
-
-    def loopback_only(host, *args, **kwargs):
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        if name not in ("127.0.0.1", "localhost", "::1"):
-            asked.append(name)
-            raise socket.gaierror(socket.EAI_NONAME, f"{name}: no network in tests")
-        return original(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
-    return asked
 
 
 # --- Bot Framework tokens -----------------------------------------------------------------------

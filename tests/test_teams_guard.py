@@ -35,7 +35,6 @@ from tests.test_security import (  # noqa: F401 (fixtures)
     TRUSTED,
     FakeMsal,
     jwk,
-    looked_up,
     start,
     teams_activity,
     token,
