@@ -20,7 +20,6 @@ from bot.health import HEALTH, Health
 from bot.logs import RequestIdAccessLogger
 from bot.settings import Settings
 from bot.wiring import Collaborators, build
-from handlers.channels import Channels
 from handlers.clock import Clock, utc_now
 from handlers.conversation import Conversation
 from handlers.state.store import StateStore
@@ -36,7 +35,6 @@ REFRESH_SECONDS = 2.0
 # Held by the running server for its lifetime: one server per data folder.
 SERVE_LOCK = "serve.lock"
 COLLABORATORS = web.AppKey("collaborators", Collaborators)
-CHANNELS = web.AppKey("channels", Channels)
 
 
 def create_app(settings: Settings, live: LiveIndex | None = None, *, clock: Clock = utc_now,
@@ -59,7 +57,6 @@ def app_for(parts: Collaborators) -> web.Application:
     # Each channel registers itself when it is set up (below); the console is always there.
     parts.channels.register(console.CHANNEL)
     app[COLLABORATORS] = parts
-    app[CHANNELS] = parts.channels
     health.setup(app, Health(parts.live, parts.state, parts.metrics, digests_on=parts.scheduler is not None,
                              reindexer=parts.reindexer))
     # Both channels call the conversation through the counter, so each message is counted once.

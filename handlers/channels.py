@@ -13,13 +13,15 @@ bounded card), which is why `fits` is a test and not a number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterator
+from typing import Any, Awaitable, Callable
 
 from handlers.messages import Reply
 
 # What a send outside a request came to: delivered, the bot is no longer in that
 # conversation (403, 404: its digest subscriptions become inactive), or not delivered.
 SENT, GONE, FAILED = "sent", "gone", "failed"
+# What a platform answers an unasked send to a conversation the bot was removed from: gone.
+GONE_STATUSES = frozenset({403, 404})
 
 Fits = Callable[[Reply], bool]
 # (conversation id, the opaque address kept with a subscription, reply) -> SENT, GONE or FAILED
@@ -61,6 +63,3 @@ class Channels:
         """What fits one message of channel `name`; None for a channel not served here."""
         channel = self._by_name.get(name)
         return channel.fits if channel is not None else None
-
-    def __iter__(self) -> Iterator[Channel]:
-        return iter(self._by_name.values())

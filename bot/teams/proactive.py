@@ -18,13 +18,12 @@ from botbuilder.schema import ConversationReference
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.teams.render import reply_activities
-from handlers.channels import FAILED, GONE, SENT
+from handlers.channels import FAILED, GONE, GONE_STATUSES, SENT
 from handlers.messages import Reply
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {412, 429, 502, 503, 504}
-GONE_STATUSES = {403, 404}
 ATTEMPTS = 5
 # Teams allows about 7 messages a second per conversation and 30 per app and tenant; sends
 # are paced a little below, so network jitter cannot push a one-second window over.

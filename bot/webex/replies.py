@@ -19,7 +19,7 @@ from aiolimiter import AsyncLimiter
 
 from bot.cards import answer_card, attachment
 from bot.webex.client import WebexClient, WebexError
-from handlers.channels import FAILED, GONE, SENT
+from handlers.channels import FAILED, GONE, GONE_STATUSES, SENT
 from handlers.fit import fit_reply, utf8_size
 from handlers.messages import Reply
 
@@ -51,9 +51,8 @@ async def send_reply(client: WebexClient, reply: Reply, *, room_id: str | None =
         await client.send_message(room_id, person_id, markdown=part.markdown or part.text,
                                   attachments=attachments)
 
-# A 403 or 404 means the bot was removed from that room: the digest marks it gone.
-GONE_STATUSES = {403, 404}
-# Unasked sends, at most this many a second (below Teams' 30, as every channel's sends are).
+# Unasked sends, at most this many a second: Webex sets no fixed rate (it answers 429 with
+# Retry-After, which the client honours), so a run keeps the steady pace Teams' sends keep.
 OVERALL_RATE = 25
 
 

@@ -28,12 +28,11 @@ import orjson
 
 from knowledge.errors import IndexUnavailable
 from knowledge.index import texts as texts_module
-from knowledge.index.rows import file_fingerprint
+from knowledge.index.rows import CHUNK, file_fingerprint
 from knowledge.index.store import TABLES, check_rows, read_tables, remove_other_generations, write_atomic
 
 VERSION = 1
 SUFFIX = "spans"
-CHUNK = 1 << 24
 CHECKED = 10_000  # item rows checked at a time while streaming
 
 

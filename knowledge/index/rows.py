@@ -50,15 +50,11 @@ def fingerprint(data: bytes | Iterable[bytes]) -> dict:
 
 def file_fingerprint(path: Path) -> dict | None:
     """The `fingerprint` of the file at `path`, read in chunks; None when it cannot be read."""
-    crc, size = 0, 0
     try:
         with open(path, "rb") as handle:
-            while block := handle.read(CHUNK):
-                crc = zlib.crc32(block, crc)
-                size += len(block)
+            return fingerprint(iter(lambda: handle.read(CHUNK), b""))
     except OSError:
         return None
-    return {"store_size": size, "store_crc": crc}
 
 
 def write(path: Path, store: dict, meta: dict, meetings: list[dict], items: Iterable[dict]) -> None:

@@ -14,7 +14,7 @@ import os
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import orjson
 from tinydb import TinyDB
@@ -180,22 +180,13 @@ def _iso_date(value: str) -> bool:
     return True
 
 
-def write_tables(db: TinyDB, tables: dict[str, list[dict[str, Any]]],
-                 before_swap: Callable[[bytes], None] | None = None) -> None:
-    """Replace the whole store with `tables`, in one write. For a store on disk,
-    `before_swap` is given the bytes about to be swapped in, before they are (the indexer
-    writes the generation's files derived from them)."""
+def write_tables(db: TinyDB, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Replace the whole store with `tables`, in one write."""
     data = {
         name: {str(number): row for number, row in enumerate(tables.get(name, []), start=1)}
         for name in TABLES
     }
-    if before_swap is not None and isinstance(db.storage, OrjsonStorage):
-        encoded = orjson.dumps(data)
-        del data
-        before_swap(encoded)
-        write_atomic(db.storage.path, encoded)
-    else:
-        db.storage.write(data)
+    db.storage.write(data)
     db.clear_cache()
 
 
