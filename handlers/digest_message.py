@@ -125,8 +125,7 @@ def digest_reply(digest: Digest, topic: str | list[str] | None = None, fits: Fit
                  note: str = "") -> Reply:
     """The digest as one reply, with `extra` replies when it does not fit in one message
     (PART_BYTES, and the channel's `fits` when given). `note` goes above the first."""
-    messages = pack(heading(digest, topic), blocks(digest), fits, note)
-    replies = [message.reply() for message in messages]
+    replies = pack(heading(digest, topic), blocks(digest), fits, note)
     first = replies[0]
     first.extra = replies[1:]
     return first
@@ -180,15 +179,15 @@ def _formality_label(entry: DigestEntry) -> str:
     return title
 
 
-def pack(first: Heading, found: list[Block], fits: Fits | None, note: str = "") -> list[DigestMessage]:
-    """The blocks in messages: a message ends before the block that would take its markdown
-    past PART_BYTES, and gives its last blocks to a next one when the channel would not take
-    it (a message keeps at least one block). Most messages fit at once: the channel's test,
-    which renders the card, runs about once a message."""
-    messages: list[DigestMessage] = []
+def pack(first: Heading, found: list[Block], fits: Fits | None, note: str = "") -> list[Reply]:
+    """The blocks in messages, rendered: a message ends before the block that would take its
+    markdown past PART_BYTES, and gives its last blocks to a next one when the channel would
+    not take it (a message keeps at least one block). Most messages fit at once: the channel's
+    test, which renders the card, runs about once a message, on the reply that is sent."""
+    replies: list[Reply] = []
     for message in _by_size(first, found, note):
-        messages += _fitted(message, fits)
-    return messages
+        replies += _fitted(message, fits)
+    return replies
 
 
 def _by_size(first: Heading, found: list[Block], note: str) -> list[DigestMessage]:
@@ -204,19 +203,23 @@ def _by_size(first: Heading, found: list[Block], note: str) -> list[DigestMessag
     return messages
 
 
-def _fitted(message: DigestMessage, fits: Fits | None) -> list[DigestMessage]:
-    """`message` as one or more messages the channel takes: the most blocks that fit stay
-    (found by halving, as each test renders a card), the rest go on in a next message."""
-    if fits is None or len(message.blocks) <= 1 or fits(message.reply()):
-        return [message]
+def _fitted(message: DigestMessage, fits: Fits | None) -> list[Reply]:
+    """`message` as the replies of one or more messages the channel takes: the most blocks
+    that fit stay (found by halving, as each test renders a card), the rest go on in a next
+    message. Each reply the channel was asked about is the one returned, not rendered again."""
+    whole = message.reply()
+    if fits is None or len(message.blocks) <= 1 or fits(whole):
+        return [whole]
     low, high = 1, len(message.blocks) - 1
+    fitting: dict[int, Reply] = {}
     while low < high:
         middle = (low + high + 1) // 2
-        if fits(DigestMessage(message.heading, message.blocks[:middle], message.note).reply()):
-            low = middle
+        trial = DigestMessage(message.heading, message.blocks[:middle], message.note).reply()
+        if fits(trial):
+            low, fitting[middle] = middle, trial
         else:
             high = middle - 1
-    kept = DigestMessage(message.heading, message.blocks[:low], message.note)
+    kept = fitting.get(low) or DigestMessage(message.heading, message.blocks[:low], message.note).reply()
     return [kept, *_fitted(DigestMessage(None, message.blocks[low:]), fits)]
 
 
