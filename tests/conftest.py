@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.paths import SAMPLES_DIR
+from tools.evaluate import load as load_questions  # noqa: F401 (tests import it from here)
 from tools.payloads import NEW_MEETING  # noqa: F401 (tests import it from here)
 
 DATA = Path(__file__).parent / "data"
@@ -102,10 +102,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def load_questions(path: Path = DATA / "questions.jsonl") -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from knowledge.paths import SAMPLES_DIR
 from knowledge.question import parse_question
 from tools import evaluate, synthetic
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
+DEFAULT_QUESTIONS = evaluate.DEFAULT_QUESTIONS
 
 
 def _quality(index: Index, questions: list[dict]) -> tuple[int, list[str]]:

@@ -30,7 +30,12 @@ class Check:
     coverage: float | None = None
 
 
-def load(path: Path) -> list[dict]:
+# The development set: the bench's, the load test's and the tests' question file by default.
+DEFAULT_QUESTIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "questions.jsonl"
+
+
+def load(path: Path = DEFAULT_QUESTIONS) -> list[dict]:
+    """The questions of a JSONL question file, one object a line."""
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

@@ -25,16 +25,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import sys
 import tempfile
 from pathlib import Path
 
+from tools import evaluate
 from tools.loadtest.figures import Figures
 from tools.loadtest.people import SECRET, TOKEN, people, receive, serve
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "tests" / "data" / "questions.jsonl"
 REPLY_TIMEOUT = 10.0
 SEED = 20260409
 
@@ -52,8 +51,7 @@ class _ErrorLog(logging.Handler):
 
 def load_questions(path: Path | None = None) -> list[str]:
     """The question texts of a JSONL question file (default: the development set)."""
-    lines = (path or DEFAULT_QUESTIONS).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["q"] for line in lines if line.strip()]
+    return [question["q"] for question in evaluate.load(path or evaluate.DEFAULT_QUESTIONS)]
 
 
 async def run(conversations: int = 200, seconds: float = 30.0, *, think: float = 1.0,
