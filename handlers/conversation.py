@@ -93,7 +93,6 @@ class Conversation:
         # Replies that come later (a reindex report, the result of `digest nu`).
         self.outbox = outbox
         self.tasks = tasks
-        self.digest_task: asyncio.Task | None = None
         self.clock = clock
         self.admins = frozenset(admin.lower() for admin in admins)
         self.minutes_url = minutes_url
@@ -186,7 +185,7 @@ class Conversation:
         if action == "nu":
             # In the background: a run paced for thousands of subscribers takes far longer
             # than a chat request may. The admin hears the result through the outbox.
-            self.digest_task = self.tasks.start("digest nu", self._digest_now(message))
+            self.tasks.start("digest nu", self._digest_now(message))
             await self._audit(message, "digest nu", texts.RESULT_STARTED)
             return Reply(texts.DIGEST_STARTED)
         return Reply(texts.DIGEST_USAGE)

@@ -136,7 +136,7 @@ async def test_admin_digest_commands(world):
     assert "Ugeoversigt: 2 nye" in await world.chat("admin").say("digest vis")
     assert await world.chat("anna").say("digest nu") == "Det er kun administratorer, der kan bruge »digest«."
     assert (await world.chat("admin").say("digest nu")).startswith("Ugeoversigten sendes nu")
-    await world.conversation.digest_task
+    await world.conversation.tasks.wait()  # the background "digest nu" run
     assert len(world.delivered) == 1
 
 
